@@ -1,0 +1,42 @@
+# The two commands a newcomer needs: `make preview` and `make test`.
+# Each bootstraps .venv from the pinned requirements on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STACK  ?= dev
+PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
+
+.PHONY: preview test lint format clean
+
+# Stamp files record which requirement set is installed, so an edit to a
+# requirements file reinstalls and an unchanged one costs nothing.
+$(VENV)/.runtime-installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
+	$(PIP) install -r requirements-dev.txt
+	touch $@
+
+## Offline preview of a stack (default: dev) against the local mock engine.
+preview: $(VENV)/.runtime-installed
+	$(BIN)/python -m tools.preview --stack $(STACK)
+
+## Lint, format check and the unit tests.
+test: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
