@@ -1,0 +1,611 @@
+"""Stack configuration: the declared keys, and their parsing into typed, validated settings.
+
+Keys are flat, dotted names in the ``cmkpg`` namespace (``cmkpg:key.size``), set with
+``pulumi config set key.size 4096`` (no ``--path``). Flat keys let ``Pulumi.yaml`` declare a
+type, default and description for every one of them, which the Pulumi CLI enforces; the
+loader below re-checks the same rules so the offline preview and the tests behave the same.
+
+:func:`load_settings` is pure: it takes the raw config mapping and returns
+:class:`StackSettings`, or raises :class:`ConfigError` listing *every* problem, each naming
+the key, the value and what is allowed. Nothing is registered before it succeeds.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import pulumi
+
+from .base import normalize_region
+from .cluster import (
+    CITUS_VERSION,
+    CLUSTER_NAME,
+    DATABASE_NAME,
+    ENCRYPTION_MODES,
+    POSTGRESQL_VERSION,
+    ClusterSizing,
+    password_strength,
+)
+from .identity import IDENTITY_NAME
+from .key import KEY_NAME, KEY_SIZE, KEY_TYPE
+from .validation import (
+    Rule,
+    check,
+    describe,
+    matches,
+    one_of,
+    parse_utc,
+    render,
+    utc_iso,
+)
+from .vault import SOFT_DELETE_RETENTION, VAULT_NAME, VAULT_SKU
+
+NAMESPACE = "cmkpg"
+ConfigType = Literal["string", "integer", "boolean", "array"]
+REQUIRED = object()
+
+
+@dataclass(frozen=True)
+class ConfigKey:
+    """One declared config key; ``Pulumi.yaml`` and the README table are checked against
+    these declarations by the tests."""
+
+    name: str
+    type: ConfigType
+    description: str
+    default: Any = REQUIRED
+    secret: bool = False
+
+    @property
+    def full_name(self) -> str:
+        return f"{NAMESPACE}:{self.name}"
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+
+def _key(name: str, type_: ConfigType, default: Any, description: str, **kw: Any) -> ConfigKey:
+    return ConfigKey(name, type_, description, default, **kw)
+
+
+KEYS: tuple[ConfigKey, ...] = (
+    ConfigKey(
+        "location",
+        "string",
+        "Azure region of every resource, e.g. westeurope. "
+        "Must equal azure-native:location when that is set.",
+    ),
+    _key(
+        "resourceGroupName",
+        "string",
+        "",
+        "Existing resource group to deploy into. Empty: create `rg-cmkpg-<stack>`.",
+    ),
+    _key(
+        "encryption",
+        "string",
+        "customerManaged",
+        "customerManaged (identity, vault, key "
+        "and a CMK-encrypted cluster) or serviceManaged (the cluster only).",
+    ),
+    _key(
+        "protect",
+        "boolean",
+        True,
+        "Protect vault, key and cluster from deletion and "
+        "retain vault and key in Azure if they leave the stack. false only for throwaway "
+        "stacks.",
+    ),
+    _key("tags", "array", [], "Tags for every taggable resource, as key=value strings."),
+    _key("identity.name", "string", "", "User-assigned identity name. Empty: autonamed."),
+    _key(
+        "vault.name",
+        "string",
+        "",
+        "Key Vault name (3-24 characters, globally unique). "
+        "Empty: autonamed, since a purge-protected name stays taken for 90 days.",
+    ),
+    _key("vault.sku", "string", "standard", "standard or premium (premium for RSA-HSM)."),
+    _key(
+        "vault.softDeleteRetentionDays",
+        "integer",
+        90,
+        "Soft-delete retention of the vault; only 90 is accepted (the service requires it).",
+    ),
+    _key("key.name", "string", "", "Key name in the vault. Empty: `cmkpg-key`."),
+    _key("key.type", "string", "RSA", "RSA or RSA-HSM (RSA-HSM needs vault.sku premium)."),
+    _key("key.size", "integer", 3072, "RSA key size: 2048, 3072 or 4096."),
+    _key("key.notBefore", "string", "", "Activation time, ISO 8601 UTC, in the past. Empty: none."),
+    _key("key.expiresOn", "string", "", "Expiry time, ISO 8601 UTC, in the future. Empty: none."),
+    _key(
+        "cluster.name",
+        "string",
+        "",
+        "Cluster name, 3-40 lowercase letters, digits, hyphens. Empty: `cmkpg-<stack>`.",
+    ),
+    _key("cluster.postgresqlVersion", "string", "16", "PostgreSQL major version."),
+    _key("cluster.citusVersion", "string", "12.1", "Citus extension version."),
+    _key("cluster.coordinatorVCores", "integer", 4, "Coordinator vCores."),
+    _key("cluster.coordinatorStorageMb", "integer", 131072, "Coordinator storage in MiB."),
+    _key(
+        "cluster.coordinatorServerEdition",
+        "string",
+        "GeneralPurpose",
+        "GeneralPurpose, MemoryOptimized, BurstableGeneralPurpose or BurstableMemoryOptimized.",
+    ),
+    _key("cluster.nodeCount", "integer", 0, "Worker nodes: 0 (single node) or 2-20."),
+    _key("cluster.nodeVCores", "integer", 4, "vCores per worker (multi-node)."),
+    _key("cluster.nodeStorageMb", "integer", 524288, "Storage per worker in MiB (multi-node)."),
+    _key(
+        "cluster.nodeServerEdition",
+        "string",
+        "MemoryOptimized",
+        "GeneralPurpose or MemoryOptimized (multi-node).",
+    ),
+    _key("cluster.enableHa", "boolean", False, "High availability."),
+    _key(
+        "cluster.preferredPrimaryZone",
+        "string",
+        "",
+        "Availability zone 1, 2 or 3. Empty: Azure chooses.",
+    ),
+    _key("cluster.databaseName", "string", "citus", "Name of the cluster's database."),
+    _key(
+        "cluster.coordinatorPublicIpAccess", "boolean", False, "Public endpoint on the coordinator."
+    ),
+    _key("cluster.nodePublicIpAccess", "boolean", False, "Public endpoints on workers."),
+    _key(
+        "cluster.enableGeoBackup",
+        "boolean",
+        False,
+        "Geo-redundant backup; not supported with customerManaged.",
+    ),
+    _key(
+        "cluster.administratorLoginPassword",
+        "string",
+        "",
+        "Password of the citus "
+        "administrator; set it with --secret. Empty: a random 32-character password is "
+        "generated.",
+        secret=True,
+    ),
+)
+KEYS_BY_NAME = {k.name: k for k in KEYS}
+# Keys that only mean something with customer-managed keys.
+_CMK_PREFIXES = ("identity.", "vault.", "key.")
+
+
+class ConfigError(pulumi.RunError):
+    """Invalid stack configuration; ``errors`` holds one line per problem."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__(
+            f"invalid configuration ({len(errors)} problem{'s' * (len(errors) != 1)}):\n"
+            + "\n".join(f"  {e}" for e in errors)
+        )
+
+
+@dataclass(frozen=True)
+class KeySettings:
+    name: str | None
+    type: str
+    size: int
+    not_before: datetime | None
+    expires_on: datetime | None
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    name: str
+    postgresql_version: str
+    citus_version: str
+    database_name: str
+    enable_geo_backup: bool
+    sizing: ClusterSizing
+    administrator_login_password: str | None = field(repr=False)
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    """Validated settings of one stack."""
+
+    stack: str
+    location: str
+    resource_group_name: str
+    create_resource_group: bool
+    encryption: str
+    protect: bool
+    tags: dict[str, str]
+    identity_name: str | None
+    vault_name: str | None
+    vault_sku: str
+    vault_soft_delete_retention_days: int
+    key: KeySettings
+    cluster: ClusterSettings
+
+    @property
+    def customer_managed(self) -> bool:
+        return self.encryption == "customerManaged"
+
+
+class _Reader:
+    """Typed access to raw config values, collecting every problem instead of stopping."""
+
+    def __init__(self, raw: Mapping[str, Any], secret_keys: Collection[str]) -> None:
+        self.raw = raw
+        self.secret_keys = set(secret_keys)
+        self.errors: list[str] = []
+
+    def field(self, name: str) -> str:
+        return f"{NAMESPACE}:{name}"
+
+    def is_set(self, name: str) -> bool:
+        """Set to something other than its declared default (the CLI fills defaults in)."""
+        if name not in self.raw:
+            return False
+        key = KEYS_BY_NAME[name]
+        value = self._parse(key, self.raw[name], report=False)
+        return value is not None and value != key.default
+
+    def fail(self, name: str, value: object, complaint: str) -> None:
+        self.errors.append(
+            describe(self.field(name), value, complaint, secret=KEYS_BY_NAME[name].secret)
+        )
+
+    def _parse(self, key: ConfigKey, raw: Any, *, report: bool = True) -> Any:
+        """Engine value (string, or native when read from YAML) -> Python value, or None."""
+        parsers: dict[str, Callable[[Any], Any]] = {
+            "string": _as_string,
+            "integer": _as_integer,
+            "boolean": _as_boolean,
+            "array": _as_string_list,
+        }
+        try:
+            return parsers[key.type](raw)
+        except ValueError as err:
+            if report:
+                self.fail(key.name, raw, str(err))
+            return None
+
+    def get(self, name: str, *rules: Rule) -> Any:
+        """The value (or the declared default when unset), checked against ``rules``.
+
+        Returns None when the value is invalid; the problem is recorded.
+        """
+        key = KEYS_BY_NAME[name]
+        if name not in self.raw:
+            if key.required:
+                self.errors.append(f"{self.field(name)}: is required; {key.description}")
+                return None
+            return key.default
+        value = self._parse(key, self.raw[name])
+        if value is None:
+            return None
+        if key.type == "string" and value == "" and not key.required:
+            return ""
+        for problem in check(self.field(name), value, *rules, secret=key.secret):
+            self.errors.append(problem)
+            return None
+        return value
+
+
+def _as_string(raw: Any) -> str:
+    if isinstance(raw, str):
+        return raw
+    raise ValueError("is not a string")
+
+
+def _as_integer(raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise ValueError("is not an integer")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, str) and re.fullmatch(r"[+-]?\d+", raw.strip()):
+        return int(raw)
+    raise ValueError("is not an integer")
+
+
+def _as_boolean(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in ("true", "false"):
+        return raw.strip().lower() == "true"
+    raise ValueError("is not a boolean; use true or false")
+
+
+def _as_string_list(raw: Any) -> list[str]:
+    value = raw
+    if isinstance(raw, str):
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            value = None
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    raise ValueError("is not a list of strings; use a YAML list such as [a, b]")
+
+
+LOCATION = matches(r"[a-z][a-z0-9]{2,39}", "use the region's programmatic name, e.g. westeurope")
+RESOURCE_GROUP_NAME = matches(
+    r"[-\w.()]{0,89}[-\w()]",
+    "use up to 90 letters, digits, '-', '_', '.', '(' or ')', not ending with '.'",
+)
+ENCRYPTION = one_of(*ENCRYPTION_MODES)
+_TAG_NAME_FORBIDDEN = set("<>%&\\?/")
+MAX_TAGS = 50
+
+
+def parse_tags(values: list[str]) -> tuple[dict[str, str], list[str]]:
+    """``["env=dev", ...]`` -> mapping; complaints follow Azure's tag rules."""
+    tags: dict[str, str] = {}
+    problems: list[str] = []
+    for item in values:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            problems.append(f"{render(item)} is not key=value")
+        elif set(name) & _TAG_NAME_FORBIDDEN or len(name) > 512:
+            problems.append(
+                f"{render(item)} has an invalid tag name; use up to 512 characters without "
+                "< > % & \\ ? /"
+            )
+        elif len(value) > 256:
+            problems.append(f"{render(item)} has a value longer than 256 characters")
+        elif name in tags:
+            problems.append(f"{render(item)} repeats the tag {name!r}")
+        else:
+            tags[name] = value
+    if len(tags) > MAX_TAGS:
+        problems.append(f"has {len(tags)} tags; Azure allows at most {MAX_TAGS}")
+    return tags, problems
+
+
+def load_settings(
+    raw_config: Mapping[str, Any],
+    *,
+    stack: str,
+    secret_keys: Collection[str] = (),
+    provider_location: str | None = None,
+    now: datetime | None = None,
+) -> StackSettings:
+    """Validate the ``cmkpg`` config of ``stack``; raise :class:`ConfigError` on any problem.
+
+    :param raw_config: keys with or without the ``cmkpg:`` prefix; other namespaces are
+        ignored. Values as the engine passes them (strings) or as YAML holds them.
+    :param secret_keys: keys set with ``--secret``.
+    :param provider_location: the ``azure-native:location`` config, if set.
+    :param now: clock for date checks.
+    """
+    now = now or datetime.now(UTC)
+    own = {
+        k.removeprefix(f"{NAMESPACE}:"): v
+        for k, v in raw_config.items()
+        if k.startswith(f"{NAMESPACE}:") or ":" not in k
+    }
+    secrets = {k.removeprefix(f"{NAMESPACE}:") for k in secret_keys}
+    r = _Reader(own, secrets)
+    _unknown_keys(r, own)
+
+    location = r.get("location", LOCATION)
+    if (
+        location
+        and provider_location
+        and (normalize_region(provider_location) != normalize_region(location))
+    ):
+        r.fail(
+            "location",
+            location,
+            f"differs from azure-native:location {provider_location!r}; set them equal",
+        )
+
+    resource_group = r.get("resourceGroupName", RESOURCE_GROUP_NAME)
+    create_rg = resource_group == ""
+    if create_rg:
+        resource_group = f"rg-{NAMESPACE}-{stack}"
+        if RESOURCE_GROUP_NAME(resource_group):
+            r.fail(
+                "resourceGroupName",
+                "",
+                f"gives the default {resource_group!r}, which is "
+                "not a valid resource group name; set resourceGroupName",
+            )
+
+    encryption = r.get("encryption", ENCRYPTION)
+    protect = r.get("protect")
+    tag_list = r.get("tags")
+    tags: dict[str, str] = {}
+    if tag_list is not None:
+        tags, tag_problems = parse_tags(tag_list)
+        r.errors += [f"{r.field('tags')}: {p}" for p in tag_problems]
+
+    identity_name = r.get("identity.name", IDENTITY_NAME) or None
+    vault_name = r.get("vault.name", VAULT_NAME) or None
+    vault_sku = r.get("vault.sku", VAULT_SKU)
+    retention = r.get("vault.softDeleteRetentionDays", SOFT_DELETE_RETENTION)
+
+    key = _key_settings(r, vault_sku, now)
+    cluster = _cluster_settings(r, stack, secrets)
+
+    if encryption == "serviceManaged":
+        for name in sorted(own):
+            if name in KEYS_BY_NAME and name.startswith(_CMK_PREFIXES) and r.is_set(name):
+                r.fail(
+                    name,
+                    r._parse(KEYS_BY_NAME[name], own[name], report=False),
+                    "is set, but encryption is serviceManaged; remove it or set encryption "
+                    "to customerManaged",
+                )
+    if encryption == "customerManaged" and r.get("cluster.enableGeoBackup"):
+        r.fail(
+            "cluster.enableGeoBackup",
+            True,
+            "is not supported with customer-managed keys; set it to false or use "
+            "encryption serviceManaged",
+        )
+
+    if r.errors:
+        raise ConfigError(r.errors)
+    assert key is not None and cluster is not None
+    return StackSettings(
+        stack=stack,
+        location=location,
+        resource_group_name=resource_group,
+        create_resource_group=create_rg,
+        encryption=encryption,
+        protect=protect,
+        tags=tags,
+        identity_name=identity_name,
+        vault_name=vault_name,
+        vault_sku=vault_sku,
+        vault_soft_delete_retention_days=retention,
+        key=key,
+        cluster=cluster,
+    )
+
+
+def _unknown_keys(r: _Reader, own: Mapping[str, Any]) -> None:
+    for name in sorted(own):
+        if name in KEYS_BY_NAME:
+            continue
+        nested = [k.name for k in KEYS if k.name.startswith(f"{name}.")]
+        if nested:
+            r.errors.append(
+                f"{r.field(name)}: nested objects are not read; set flat keys without "
+                f"--path, e.g. `pulumi config set {nested[0]} <value>`"
+            )
+            continue
+        close = difflib.get_close_matches(name, KEYS_BY_NAME, n=1)
+        hint = f"did you mean {close[0]}?" if close else "see the config table in README.md"
+        r.errors.append(f"{r.field(name)}: is not a known key; {hint}")
+
+
+def _timestamp(r: _Reader, name: str) -> datetime | None:
+    text = r.get(name)
+    if not text:
+        return None
+    try:
+        return parse_utc(text)
+    except ValueError as err:
+        r.fail(name, text, str(err))
+        return None
+
+
+def _key_settings(r: _Reader, vault_sku: str | None, now: datetime) -> KeySettings | None:
+    before = len(r.errors)
+    name = r.get("key.name", KEY_NAME) or None
+    key_type = r.get("key.type", KEY_TYPE)
+    size = r.get("key.size", KEY_SIZE)
+    not_before = _timestamp(r, "key.notBefore")
+    expires_on = _timestamp(r, "key.expiresOn")
+    if key_type == "RSA-HSM" and vault_sku == "standard":
+        r.fail("key.type", key_type, "needs a premium vault; set vault.sku to premium")
+    if not_before and not_before > now:
+        r.fail(
+            "key.notBefore",
+            utc_iso(not_before),
+            "is in the future; the activation date must be in the past",
+        )
+    if expires_on and expires_on <= now:
+        r.fail("key.expiresOn", utc_iso(expires_on), "is not in the future")
+    if not_before and expires_on and expires_on <= not_before:
+        r.fail("key.expiresOn", utc_iso(expires_on), "is not after key.notBefore")
+    if len(r.errors) > before:
+        return None
+    return KeySettings(name, key_type, size, not_before, expires_on)
+
+
+# Config key of each ClusterSizing attribute, for error messages.
+SIZING_KEYS = {
+    "node_count": "cluster.nodeCount",
+    "coordinator_v_cores": "cluster.coordinatorVCores",
+    "coordinator_storage_mb": "cluster.coordinatorStorageMb",
+    "coordinator_server_edition": "cluster.coordinatorServerEdition",
+    "node_v_cores": "cluster.nodeVCores",
+    "node_storage_mb": "cluster.nodeStorageMb",
+    "node_server_edition": "cluster.nodeServerEdition",
+    "enable_ha": "cluster.enableHa",
+    "preferred_primary_zone": "cluster.preferredPrimaryZone",
+    "coordinator_public_ip_access": "cluster.coordinatorPublicIpAccess",
+    "node_public_ip_access": "cluster.nodePublicIpAccess",
+}
+
+
+def _cluster_settings(r: _Reader, stack: str, secrets: Collection[str]) -> ClusterSettings | None:
+    before = len(r.errors)
+    name = r.get("cluster.name", CLUSTER_NAME)
+    if name == "":
+        name = f"{NAMESPACE}-{stack}"
+        if CLUSTER_NAME(name):
+            r.fail(
+                "cluster.name",
+                "",
+                f"gives the default {name!r}, which is not a valid "
+                "cluster name (3-40 lowercase letters, digits, hyphens); set cluster.name",
+            )
+    values = {attr: r.get(key) for attr, key in SIZING_KEYS.items()}
+    values["preferred_primary_zone"] = values["preferred_primary_zone"] or None
+    if any(v is None for k, v in values.items() if k != "preferred_primary_zone"):
+        return None
+    sizing = ClusterSizing(**values)
+    r.errors += sizing.problems({a: r.field(k) for a, k in SIZING_KEYS.items()})
+
+    password = r.get("cluster.administratorLoginPassword") or None
+    if password is not None:
+        if "cluster.administratorLoginPassword" not in secrets:
+            r.errors.append(
+                f"{r.field('cluster.administratorLoginPassword')}: is set in plain text; set "
+                "it with `pulumi config set --secret cluster.administratorLoginPassword`"
+            )
+        else:
+            r.errors += check(
+                r.field("cluster.administratorLoginPassword"),
+                password,
+                password_strength,
+                secret=True,
+            )
+    settings = ClusterSettings(
+        name=name,
+        postgresql_version=r.get("cluster.postgresqlVersion", POSTGRESQL_VERSION),
+        citus_version=r.get("cluster.citusVersion", CITUS_VERSION),
+        database_name=r.get("cluster.databaseName", DATABASE_NAME),
+        enable_geo_backup=r.get("cluster.enableGeoBackup"),
+        sizing=sizing,
+        administrator_login_password=password,
+    )
+    return settings if len(r.errors) == before else None
+
+
+def describe_keys() -> str:
+    """The README's config table (tests keep README.md in sync with it)."""
+    rows = ["| key | type | default | meaning |", "| --- | --- | --- | --- |"]
+    for key in KEYS:
+        if key.required:
+            default = "required"
+        elif key.default in ("", []):
+            default = "—"
+        else:
+            default = f"`{json.dumps(key.default)}`"
+        rows.append(f"| `{key.name}` | {key.type} | {default} | {key.description} |")
+    return "\n".join(rows)
+
+
+def settings_from_pulumi() -> StackSettings:
+    """:func:`load_settings` for the running program's stack and config."""
+    from pulumi.runtime import config as runtime_config
+
+    values: dict[str, Any] = dict(runtime_config.get_config_env())
+    values.update(runtime_config.CONFIG.get())
+    return load_settings(
+        values,
+        stack=pulumi.get_stack(),
+        secret_keys=[k for k in values if runtime_config.is_config_secret(k)],
+        provider_location=values.get("azure-native:location"),
+    )
