@@ -1,0 +1,413 @@
+"""Pulumi mocks that answer the way Azure and the providers answer, deterministically.
+
+The offline preview and the unit tests share these. Each resource type gets the outputs
+Azure returns for it (ARM ids, autonamed names, vault and key URIs, identity principal and
+client ids, the cluster's identity map and server names), so the program's outputs and its
+dependency graph are the ones a real `pulumi preview` would see. Every generated id is an
+obvious placeholder (all-zero subscription, zero-prefixed GUIDs): nothing here is real.
+
+Like the azure-native provider's check step, a resource whose name breaks the API's path
+parameter rules (read from the vendored REST API specs) is rejected with the provider's
+message, before any output is invented.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+from collections.abc import Callable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pulumi
+
+from components.resource_ids import ArmId, parse_arm_id
+
+SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
+TENANT_ID = "00000000-0000-0000-0000-000000000001"
+CLIENT_OBJECT_ID = "00000000-0000-0000-0000-000000000002"
+CLIENT_APP_ID = "00000000-0000-0000-0000-000000000003"
+
+SPECS = Path(__file__).resolve().parent.parent / "contracts" / "azure-rest-api-specs"
+
+State = dict[str, Any]
+
+
+def digest(seed: str, length: int) -> str:
+    return hashlib.sha256(seed.encode()).hexdigest()[:length]
+
+
+def placeholder_guid(seed: str) -> str:
+    """A stable GUID whose zero prefix marks it as made up."""
+    h = digest(seed, 16)
+    return f"00000000-0000-0000-{h[:4]}-{h[4:16]}"
+
+
+class ProviderCheckError(Exception):
+    """What the provider reports for an input it rejects before calling Azure."""
+
+
+# Path parameters whose rules the azure-native provider enforces, per resource type:
+# (input property, spec file, API path whose PUT declares the parameter).
+_KV = "keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01"
+_HSC = "postgresqlhsc/resource-manager/Microsoft.DBforPostgreSQL/preview/2023-03-02-preview"
+_RG_PATH = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers"
+_NAME_PARAMETERS: dict[str, tuple[str, str, str]] = {
+    "azure-native:keyvault:Vault": (
+        "vaultName",
+        f"{_KV}/keyvault.json",
+        f"{_RG_PATH}/Microsoft.KeyVault/vaults/{{vaultName}}",
+    ),
+    "azure-native:keyvault:Key": (
+        "keyName",
+        f"{_KV}/keys.json",
+        f"{_RG_PATH}/Microsoft.KeyVault/vaults/{{vaultName}}/keys/{{keyName}}",
+    ),
+    "azure-native:dbforpostgresql:ServerGroupCluster": (
+        "clusterName",
+        f"{_HSC}/postgresqlhsc.json",
+        f"{_RG_PATH}/Microsoft.DBforPostgreSQL/serverGroupsv2/{{clusterName}}",
+    ),
+}
+
+
+@cache
+def _spec(relative: str) -> dict[str, Any]:
+    return json.loads((SPECS / "specification" / relative).read_text())
+
+
+def name_rule(resource_type: str) -> tuple[str, dict[str, Any]] | None:
+    """The name parameter (property, spec definition) the provider checks for a type."""
+    if resource_type not in _NAME_PARAMETERS:
+        return None
+    prop, spec_file, path = _NAME_PARAMETERS[resource_type]
+    spec = _spec(spec_file)
+    for parameter in spec["paths"][path]["put"]["parameters"]:
+        if "$ref" in parameter and parameter["$ref"].startswith("#/parameters/"):
+            parameter = spec["parameters"][parameter["$ref"].rsplit("/", 1)[1]]
+        if parameter.get("name") == prop:
+            return prop, parameter
+    raise LookupError(f"{spec_file} declares no {prop} for {path}")
+
+
+def check_name(resource_type: str, logical_name: str, value: str) -> None:
+    rule = name_rule(resource_type)
+    if rule is None:
+        return
+    prop, definition = rule
+    problem = None
+    if "minLength" in definition and len(value) < definition["minLength"]:
+        problem = f"'{prop}' is too short ({len(value)}): at least {definition['minLength']}"
+    elif "maxLength" in definition and len(value) > definition["maxLength"]:
+        problem = f"'{prop}' is too long ({len(value)}): at most {definition['maxLength']}"
+    elif "pattern" in definition and not re.search(definition["pattern"], value):
+        problem = f"'{prop}' does not match expression '{definition['pattern']}'"
+    if problem:
+        raise ProviderCheckError(
+            f"{resource_type} resource '{logical_name}' has a problem: {problem} (value {value!r})"
+        )
+
+
+def _rg_id(resource_group: str) -> str:
+    return f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{resource_group}"
+
+
+def _arm_id(resource_group: str, namespace: str, *pairs: str) -> str:
+    return f"{_rg_id(resource_group)}/providers/{namespace}/" + "/".join(pairs)
+
+
+class AzureMocks(pulumi.runtime.Mocks):
+    """Mocks returning Azure-shaped outputs.
+
+    :param key_generation: which version of every key is current. Raise it to simulate a
+        key rotation between two runs (the versioned key URIs change, nothing else does).
+    :param existing: state overrides for resources read by id (``Resource.get``), keyed by
+        ARM id, deep-merged over a healthy default; e.g. a vault with purge protection off.
+    :param location: region reported for existing resources unless overridden.
+    """
+
+    def __init__(
+        self,
+        *,
+        key_generation: int = 1,
+        existing: Mapping[str, State] | None = None,
+        location: str = "westeurope",
+    ) -> None:
+        self.key_generation = key_generation
+        self.existing = {k.lower(): v for k, v in (existing or {}).items()}
+        self.location = location
+        self._created: dict[str, Callable[[pulumi.runtime.MockResourceArgs], tuple[str, State]]] = {
+            "azure-native:resources:ResourceGroup": self._resource_group,
+            "azure-native:managedidentity:UserAssignedIdentity": self._identity,
+            "azure-native:keyvault:Vault": self._vault,
+            "azure-native:keyvault:AccessPolicy": self._access_policy,
+            "azure-native:keyvault:Key": self._key,
+            "azure-native:dbforpostgresql:ServerGroupCluster": self._cluster,
+            "random:index/randomPassword:RandomPassword": self._random_password,
+        }
+
+    # -- engine entry points ---------------------------------------------------------------
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[State, list[tuple[str, str]]]:
+        if args.token == "azure-native:authorization:getClientConfig":
+            return {
+                "clientId": CLIENT_APP_ID,
+                "objectId": CLIENT_OBJECT_ID,
+                "subscriptionId": SUBSCRIPTION_ID,
+                "tenantId": TENANT_ID,
+            }, []
+        raise NotImplementedError(f"the offline engine has no answer for invoke {args.token}")
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
+        if args.resource_id:
+            return self._read(args)
+        handler = self._created.get(args.typ)
+        if handler is None:
+            return self._generic(args)
+        return handler(args)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _seed(self, args: pulumi.runtime.MockResourceArgs) -> str:
+        return f"{args.typ}::{args.name}"
+
+    def _autoname(
+        self, args: pulumi.runtime.MockResourceArgs, prop: str, *, top_level: bool = True
+    ) -> str:
+        """What azure-native does without an explicit name: top-level resources get the
+        logical name plus 8 random hex characters, child resources the logical name."""
+        name = args.inputs.get(prop)
+        if not name:
+            name = args.name + (digest(self._seed(args), 8) if top_level else "")
+        check_name(args.typ, args.name, name)
+        return name
+
+    # -- created resources -----------------------------------------------------------------
+
+    def _resource_group(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
+        name = self._autoname(args, "resourceGroupName")
+        rid = _rg_id(name)
+        return rid, {
+            **args.inputs,
+            "resourceGroupName": name,
+            "name": name,
+            "type": "Microsoft.Resources/resourceGroups",
+            "provisioningState": "Succeeded",
+        }
+
+    def _identity(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
+        name = self._autoname(args, "resourceName")
+        rid = _arm_id(
+            args.inputs["resourceGroupName"],
+            "Microsoft.ManagedIdentity",
+            "userAssignedIdentities",
+            name,
+        )
+        return rid, {**args.inputs, **self._identity_state(rid, name)}
+
+    def _identity_state(self, rid: str, name: str) -> State:
+        return {
+            "name": name,
+            "type": "Microsoft.ManagedIdentity/userAssignedIdentities",
+            "principalId": placeholder_guid(f"principal:{rid.lower()}"),
+            "clientId": placeholder_guid(f"client:{rid.lower()}"),
+            "tenantId": TENANT_ID,
+        }
+
+    def _vault(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
+        name = self._autoname(args, "vaultName")
+        rid = _arm_id(args.inputs["resourceGroupName"], "Microsoft.KeyVault", "vaults", name)
+        properties = dict(args.inputs.get("properties", {}))
+        properties.update(
+            vaultUri=f"https://{name}.vault.azure.net/",
+            provisioningState="Succeeded",
+            accessPolicies=[],
+        )
+        return rid, {
+            **args.inputs,
+            "name": name,
+            "type": "Microsoft.KeyVault/vaults",
+            "properties": properties,
+        }
+
+    def _access_policy(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
+        policy = args.inputs.get("policy", {})
+        rid = _arm_id(
+            args.inputs["resourceGroupName"],
+            "Microsoft.KeyVault",
+            "vaults",
+            args.inputs["vaultName"],
+            "accessPolicies",
+            policy.get("objectId", args.name),
+        )
+        return rid, dict(args.inputs)
+
+    def _key(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
+        name = self._autoname(args, "keyName", top_level=False)
+        vault = args.inputs["vaultName"]
+        rid = _arm_id(
+            args.inputs["resourceGroupName"], "Microsoft.KeyVault", "vaults", vault, "keys", name
+        )
+        properties = args.inputs.get("properties", {})
+        return rid, {
+            **args.inputs,
+            **self._key_state(rid, vault, name, properties),
+        }
+
+    def _key_state(self, rid: str, vault: str, name: str, properties: State) -> State:
+        uri = f"https://{vault}.vault.azure.net/keys/{name}"
+        version = digest(f"{rid.lower()}#v{self.key_generation}", 32)
+        attributes = dict(properties.get("attributes", {}))
+        attributes.update(created=1767225600, updated=1767225600, recoveryLevel="Recoverable")
+        return {
+            "name": name,
+            "type": "Microsoft.KeyVault/vaults/keys",
+            "location": self.location,
+            "kty": properties.get("kty", "RSA"),
+            "keySize": properties.get("keySize", 2048),
+            "keyOps": properties.get("keyOps", ["wrapKey", "unwrapKey"]),
+            "attributes": attributes,
+            "rotationPolicy": properties.get("rotationPolicy"),
+            "keyUri": uri,
+            "keyUriWithVersion": f"{uri}/{version}",
+        }
+
+    def _cluster(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
+        name = self._autoname(args, "clusterName")
+        rid = _arm_id(
+            args.inputs["resourceGroupName"],
+            "Microsoft.DBforPostgreSQL",
+            "serverGroupsv2",
+            name,
+        )
+        state = {k: v for k, v in args.inputs.items() if k != "administratorLoginPassword"}
+        if "administratorLoginPassword" in args.inputs:
+            # Azure never returns the password; the provider keeps the input in state.
+            state["administratorLoginPassword"] = args.inputs["administratorLoginPassword"]
+        node_count = int(args.inputs.get("nodeCount", 0) or 0)
+        dns = digest(f"dns:{rid.lower()}", 12)
+        servers = [
+            {
+                "name": f"{name}-c",
+                "fullyQualifiedDomainName": f"c-{name}.{dns}.postgres.cosmos.azure.com",
+            }
+        ]
+        servers += [
+            {
+                "name": f"{name}-w{i}",
+                "fullyQualifiedDomainName": f"w{i}-{name}.{dns}.postgres.cosmos.azure.com",
+            }
+            for i in range(node_count)
+        ]
+        identity = args.inputs.get("identity")
+        if identity:
+            # Azure answers with a map keyed by identity id, not the list the SDK sends.
+            state["identity"] = {
+                "type": identity.get("type"),
+                "userAssignedIdentities": {
+                    uid: {
+                        "principalId": placeholder_guid(f"principal:{uid.lower()}"),
+                        "clientId": placeholder_guid(f"client:{uid.lower()}"),
+                    }
+                    for uid in identity.get("userAssignedIdentities", [])
+                },
+            }
+        state.update(
+            name=name,
+            type="Microsoft.DBforPostgreSQL/serverGroupsv2",
+            administratorLogin="citus",
+            databaseName=args.inputs.get("databaseName", "citus"),
+            serverNames=servers,
+            state="Ready",
+            provisioningState="Succeeded",
+            aadAuthEnabled="disabled",
+            passwordEnabled="enabled",
+            readReplicas=[],
+            privateEndpointConnections=[],
+            earliestRestoreTime="2026-01-01T00:00:00Z",
+        )
+        if "dataEncryption" not in state:
+            state["dataEncryption"] = {"type": "SystemManaged"}
+        return rid, state
+
+    def _random_password(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
+        seed = digest(self._seed(args), 24)
+        length = int(args.inputs.get("length", 32))
+        # Meets every min_* constraint the program sets: 2 of each class at the front.
+        result = ("Aa1-Bb2_" + seed)[:length]
+        return "none", {
+            **args.inputs,
+            "result": result,
+            "bcryptHash": "$2a$10$" + digest("bcrypt:" + seed, 53),
+        }
+
+    def _generic(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
+        rg = args.inputs.get("resourceGroupName", "rg")
+        module, _, kind = args.typ.partition(":")[2].partition(":")
+        rid = _arm_id(rg, f"Mock.{module}", kind, args.name)
+        return rid, {**args.inputs, "name": args.name}
+
+    # -- existing resources (Resource.get) -------------------------------------------------
+
+    def _read(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
+        rid = args.resource_id or ""
+        state = self._existing_state(args.typ, rid)
+        override = self.existing.get(rid.lower())
+        if override:
+            state = _deep_merge(state, override)
+        return rid, state
+
+    def _existing_state(self, typ: str, rid: str) -> State:
+        base: State = {"location": self.location, "tags": {}}
+        if typ == "azure-native:managedidentity:UserAssignedIdentity":
+            arm = _parse(rid, "Microsoft.ManagedIdentity/userAssignedIdentities")
+            return {**base, **self._identity_state(rid, arm.name)}
+        if typ == "azure-native:keyvault:Vault":
+            arm = _parse(rid, "Microsoft.KeyVault/vaults")
+            return {
+                **base,
+                "name": arm.name,
+                "type": "Microsoft.KeyVault/vaults",
+                "properties": {
+                    "tenantId": TENANT_ID,
+                    "sku": {"family": "A", "name": "standard"},
+                    "vaultUri": f"https://{arm.name}.vault.azure.net/",
+                    "enableSoftDelete": True,
+                    "softDeleteRetentionInDays": 90,
+                    "enablePurgeProtection": True,
+                    "enableRbacAuthorization": False,
+                    "publicNetworkAccess": "Enabled",
+                    "accessPolicies": [],
+                    "provisioningState": "Succeeded",
+                },
+            }
+        if typ == "azure-native:keyvault:Key":
+            arm = _parse(rid, "Microsoft.KeyVault/vaults/keys")
+            properties = {
+                "kty": "RSA",
+                "keySize": 3072,
+                "keyOps": ["wrapKey", "unwrapKey"],
+                "attributes": {"enabled": True},
+            }
+            return {**base, **self._key_state(rid, arm.names[0], arm.name, properties)}
+        if typ == "azure-native:dbforpostgresql:ServerGroupCluster":
+            arm = _parse(rid, "Microsoft.DBforPostgreSQL/serverGroupsv2")
+            return {**base, "name": arm.name, "type": "Microsoft.DBforPostgreSQL/serverGroupsv2"}
+        raise NotImplementedError(f"the offline engine cannot read a {typ} by id")
+
+
+def _parse(rid: str, expected_type: str) -> ArmId:
+    return parse_arm_id(rid, expected_type)
+
+
+def _deep_merge(base: State, override: Mapping[str, Any]) -> State:
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged

@@ -1,0 +1,202 @@
+"""Offline preview: run the real program for a stack against the local mock engine.
+
+    python -m tools.preview [--stack NAME] [--config FILE] [--json]
+
+Prints the plan the way ``pulumi preview`` does (resource tree, counts, stack outputs with
+secrets as ``[secret]``), or one JSON document with ``--json``. No Azure account, no
+Pulumi CLI, no network. Exit codes: 0 planned, 2 invalid configuration (every problem on
+stderr, nothing on stdout), 1 the program or a provider check failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import runpy
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from components.settings import ConfigError
+from components.validation import ValidationError
+
+from . import engine
+from .azure_mocks import AzureMocks
+from .stack_config import StackConfigError, load_project, load_stack_config
+
+ROOT = Path(__file__).resolve().parent.parent
+EXIT_OK, EXIT_FAILED, EXIT_INVALID_CONFIG = 0, 1, 2
+
+
+def plan_stack(
+    stack: str,
+    config_file: Path | None = None,
+    *,
+    project_dir: Path = ROOT,
+    mocks: AzureMocks | None = None,
+) -> engine.Plan:
+    """Plan ``stack`` from ``config_file`` (default ``Pulumi.<stack>.yaml``).
+
+    Raises StackConfigError or ConfigError for invalid configuration; anything else the
+    program raises propagates.
+    """
+    project = load_project(project_dir / "Pulumi.yaml")
+    config = load_stack_config(config_file or project_dir / f"Pulumi.{stack}.yaml", project)
+    main = project_dir / "__main__.py"
+    return engine.run(
+        lambda: runpy.run_path(str(main), run_name="__main__"),
+        project=project.name,
+        stack=stack,
+        config=config.values,
+        secret_keys=config.secret_keys,
+        mocks=mocks or AzureMocks(),
+    )
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+def stack_urn(plan: engine.Plan) -> str:
+    return (
+        f"urn:pulumi:{plan.stack}::{plan.project}::pulumi:pulumi:Stack::{plan.project}-{plan.stack}"
+    )
+
+
+def _display_order(plan: engine.Plan) -> dict[str, tuple[int, int]]:
+    """Rank resources so the tree reads in dependency order (the registration order the
+    monitor sees varies between runs): a resource's depth is its longest dependency chain;
+    a component ranks by the (deepest, shallowest) of its descendants."""
+    by_urn = {r.urn: r for r in plan.resources}
+    depth: dict[str, int] = {}
+
+    def depth_of(urn: str, seen: frozenset[str] = frozenset()) -> int:
+        if urn not in depth:
+            deps = [d for d in by_urn[urn].dependencies if d in by_urn and d not in seen]
+            depth[urn] = 1 + max((depth_of(d, seen | {urn}) for d in deps), default=-1)
+        return depth[urn]
+
+    rank: dict[str, tuple[int, int]] = {}
+    for resource in plan.resources:
+        if resource.custom:
+            d = depth_of(resource.urn)
+            rank[resource.urn] = (d, d)
+    for resource in sorted(plan.resources, key=lambda r: -r.urn.count("$")):
+        if not resource.custom:
+            kids = [
+                rank[r.urn] for r in plan.resources if r.parent == resource.urn and r.urn in rank
+            ]
+            rank[resource.urn] = (
+                (max(k[0] for k in kids), min(k[1] for k in kids)) if kids else (0, 0)
+            )
+    return rank
+
+
+def render_tree(plan: engine.Plan, out: TextIO) -> None:
+    rank = _display_order(plan)
+    children: dict[str, list[engine.Registration]] = {}
+    for resource in plan.resources:
+        children.setdefault(resource.parent, []).append(resource)
+    for siblings in children.values():
+        siblings.sort(key=lambda r: (*rank[r.urn], r.type, r.name))
+
+    rows: list[tuple[str, str, str, str, str]] = [
+        ("+", "pulumi:pulumi:Stack", f"{plan.project}-{plan.stack}", "create", "")
+    ]
+
+    def walk(parent: str, prefix: str) -> None:
+        kids = children.get(parent, [])
+        for index, resource in enumerate(kids):
+            last = index == len(kids) - 1
+            branch = "└─ " if last else "├─ "
+            op, verb = (">", "read") if resource.read else ("+", "create")
+            notes = ", ".join(
+                label
+                for label, on in (
+                    ("protected", resource.protect),
+                    ("retained on delete", resource.retain_on_delete),
+                )
+                if on
+            )
+            rows.append((op, prefix + branch + resource.type, resource.name, verb, notes))
+            walk(resource.urn, prefix + ("   " if last else "│  "))
+
+    walk(stack_urn(plan), "")
+    type_width = max(len(r[1]) for r in rows)
+    name_width = max(len(r[2]) for r in rows)
+    out.write(f"Previewing update ({plan.stack}) offline: local mock engine, no Azure calls\n\n")
+    out.write(f"     {'Type':<{type_width}}  {'Name':<{name_width}}  Plan    Info\n")
+    for op, type_, name, verb, notes in rows:
+        out.write(
+            f" {op}   {type_:<{type_width}}  {name:<{name_width}}  {verb:<6}  {notes}".rstrip()
+        )
+        out.write("\n")
+
+    out.write("\nOutputs:\n")
+    width = max((len(k) for k in plan.outputs), default=0)
+    for key in sorted(plan.outputs):
+        value = plan.outputs[key]
+        shown = value if value == engine.SECRET else json.dumps(value)
+        out.write(f"    {key + ':':<{width + 1}} {shown}\n")
+
+    creates = sum(1 for r in plan.resources if not r.read) + 1  # + the stack itself
+    reads = sum(1 for r in plan.resources if r.read)
+    out.write("\nResources:\n")
+    out.write(f"    + {creates} to create\n")
+    if reads:
+        out.write(f"    > {reads} to read\n")
+    for severity, message in plan.messages:
+        if severity in ("warning", "error"):
+            out.write(f"\n{severity}: {message}\n")
+
+
+def plan_json(plan: engine.Plan) -> dict[str, Any]:
+    document = plan.to_json()
+    document["resources"].sort(key=lambda r: r["urn"])
+    return document
+
+
+# -- command line ----------------------------------------------------------------------------
+
+
+def main(
+    argv: Sequence[str] | None = None, *, out: TextIO = sys.stdout, err: TextIO = sys.stderr
+) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.preview", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--stack", default="dev", help="stack name (default: dev)")
+    parser.add_argument(
+        "--config", type=Path, help="stack config file (default: Pulumi.<stack>.yaml)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the plan as one JSON document")
+    args = parser.parse_args(argv)
+
+    try:
+        plan = plan_stack(args.stack, args.config)
+    except (StackConfigError, ConfigError) as error:
+        for line in error.errors:
+            err.write(f"error: {line}\n")
+        return EXIT_INVALID_CONFIG
+    except ValidationError as error:
+        for line in error.problems:
+            err.write(f"error: {line}\n")
+        return EXIT_INVALID_CONFIG
+    except Exception as error:
+        err.write(f"error: the preview failed: {error}\n")
+        return EXIT_FAILED
+
+    try:
+        if args.json:
+            json.dump(plan_json(plan), out, indent=2, sort_keys=True)
+            out.write("\n")
+        else:
+            render_tree(plan, out)
+        out.flush()
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
