@@ -1,0 +1,259 @@
+"""Every bad stack configuration the program must refuse, in one table.
+
+Each case is a complete stack config (on top of ``BASE``) and a fragment of the message it
+must produce. The tests feed every case to the pure validator, to the real program (which
+must register nothing) and to the offline preview (exit 2, message on stderr, nothing on
+stdout). The README points here: this is the list of what the configuration refuses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+BASE: dict[str, Any] = {"location": "westeurope"}
+
+
+@dataclass(frozen=True)
+class BadConfig:
+    id: str
+    config: dict[str, Any]
+    message: str
+    stack: str = "dev"
+    secret_keys: tuple[str, ...] = ()
+    replace_base: bool = False
+
+    def full_config(self) -> dict[str, Any]:
+        return dict(self.config) if self.replace_base else {**BASE, **self.config}
+
+
+CASES: list[BadConfig] = [
+    # -- location, resource group, mode ------------------------------------------------------
+    BadConfig("location-missing", {}, "cmkpg:location: is required", replace_base=True),
+    BadConfig(
+        "location-display-name",
+        {"location": "West Europe"},
+        "cmkpg:location: 'West Europe' is not valid; use the region's programmatic name",
+    ),
+    BadConfig(
+        "location-differs-from-provider",
+        {"azure-native:location": "eastus"},
+        "cmkpg:location: 'westeurope' differs from azure-native:location 'eastus'",
+    ),
+    BadConfig(
+        "resource-group-bad-chars",
+        {"resourceGroupName": "rg/db"},
+        "cmkpg:resourceGroupName: 'rg/db' is not valid",
+    ),
+    BadConfig(
+        "resource-group-trailing-dot",
+        {"resourceGroupName": "rg."},
+        "cmkpg:resourceGroupName: 'rg.' is not valid",
+    ),
+    BadConfig(
+        "encryption-unknown",
+        {"encryption": "both"},
+        "cmkpg:encryption: 'both' is not allowed; use customerManaged or serviceManaged",
+    ),
+    BadConfig(
+        "protect-not-boolean",
+        {"protect": "yes"},
+        "cmkpg:protect: 'yes' is not a boolean; use true or false",
+    ),
+    # -- tags -------------------------------------------------------------------------------
+    BadConfig(
+        "tags-not-a-list", {"tags": "env=dev"}, "cmkpg:tags: 'env=dev' is not a list of strings"
+    ),
+    BadConfig(
+        "tags-not-key-value", {"tags": ["env:dev"]}, "cmkpg:tags: 'env:dev' is not key=value"
+    ),
+    BadConfig("tags-bad-name", {"tags": ["a/b=c"]}, "cmkpg:tags: 'a/b=c' has an invalid tag name"),
+    BadConfig("tags-repeated", {"tags": ["a=1", "a=2"]}, "cmkpg:tags: 'a=2' repeats the tag 'a'"),
+    # -- identity, vault, key ---------------------------------------------------------------
+    BadConfig(
+        "identity-name-too-short",
+        {"identity.name": "id"},
+        "cmkpg:identity.name: 'id' is not valid; use 3-128",
+    ),
+    BadConfig(
+        "vault-name-starts-with-digit",
+        {"vault.name": "1vault"},
+        "cmkpg:vault.name: '1vault' is not valid; use 3-24",
+    ),
+    BadConfig("vault-name-too-long", {"vault.name": "v" * 25}, "cmkpg:vault.name: 'vvvv"),
+    BadConfig(
+        "vault-sku-unknown",
+        {"vault.sku": "gold"},
+        "cmkpg:vault.sku: 'gold' is not allowed; use standard or premium",
+    ),
+    BadConfig(
+        "vault-retention-not-90",
+        {"vault.softDeleteRetentionDays": 7},
+        "cmkpg:vault.softDeleteRetentionDays: 7 is not allowed; use 90",
+    ),
+    BadConfig(
+        "key-name-underscore", {"key.name": "db_key"}, "cmkpg:key.name: 'db_key' is not valid"
+    ),
+    BadConfig(
+        "key-type-ec", {"key.type": "EC"}, "cmkpg:key.type: 'EC' is not allowed; use RSA or RSA-HSM"
+    ),
+    BadConfig(
+        "key-size-1024",
+        {"key.size": 1024},
+        "cmkpg:key.size: 1024 is not allowed; use 2048, 3072 or 4096",
+    ),
+    BadConfig(
+        "key-size-not-integer", {"key.size": "big"}, "cmkpg:key.size: 'big' is not an integer"
+    ),
+    BadConfig(
+        "key-hsm-in-standard-vault",
+        {"key.type": "RSA-HSM"},
+        "cmkpg:key.type: 'RSA-HSM' needs a premium vault; set vault.sku to premium",
+    ),
+    BadConfig(
+        "key-not-before-in-future",
+        {"key.notBefore": "2099-01-01T00:00:00Z"},
+        "cmkpg:key.notBefore: '2099-01-01T00:00:00Z' is in the future",
+    ),
+    BadConfig(
+        "key-expires-in-past",
+        {"key.expiresOn": "2020-01-01T00:00:00Z"},
+        "cmkpg:key.expiresOn: '2020-01-01T00:00:00Z' is not in the future",
+    ),
+    BadConfig(
+        "key-expires-not-utc",
+        {"key.expiresOn": "2099-01-01T00:00:00+02:00"},
+        "cmkpg:key.expiresOn: '2099-01-01T00:00:00+02:00' is not in UTC",
+    ),
+    BadConfig(
+        "key-not-before-not-a-date",
+        {"key.notBefore": "yesterday"},
+        "cmkpg:key.notBefore: 'yesterday' is not an ISO 8601 timestamp",
+    ),
+    BadConfig(
+        "key-expires-before-activation",
+        {"key.notBefore": "2020-06-01T00:00:00Z", "key.expiresOn": "2020-01-01T00:00:00Z"},
+        "cmkpg:key.expiresOn: '2020-01-01T00:00:00Z' is not in the future",
+    ),
+    # -- cluster ----------------------------------------------------------------------------
+    BadConfig(
+        "cluster-name-uppercase",
+        {"cluster.name": "Prod-DB"},
+        "cmkpg:cluster.name: 'Prod-DB' is not valid; use 3-40 lowercase",
+    ),
+    BadConfig(
+        "cluster-name-default-invalid-for-stack",
+        {},
+        "cmkpg:cluster.name: '' gives the "
+        "default 'cmkpg-Prod_EU', which is not a valid cluster name",
+        stack="Prod_EU",
+    ),
+    BadConfig(
+        "cluster-postgres-9",
+        {"cluster.postgresqlVersion": "9"},
+        "cmkpg:cluster.postgresqlVersion: '9' is not allowed",
+    ),
+    BadConfig(
+        "cluster-citus-version-word",
+        {"cluster.citusVersion": "latest"},
+        "cmkpg:cluster.citusVersion: 'latest' is not valid",
+    ),
+    BadConfig(
+        "cluster-coordinator-vcores-3",
+        {"cluster.coordinatorVCores": 3},
+        "cmkpg:cluster.coordinatorVCores: 3 is not allowed for a single-node coordinator",
+    ),
+    BadConfig(
+        "cluster-coordinator-storage-odd",
+        {"cluster.coordinatorStorageMb": 100000},
+        "cmkpg:cluster.coordinatorStorageMb: 100000 is not allowed",
+    ),
+    BadConfig(
+        "cluster-coordinator-edition-unknown",
+        {"cluster.coordinatorServerEdition": "Huge"},
+        "cmkpg:cluster.coordinatorServerEdition: 'Huge' is not allowed",
+    ),
+    BadConfig(
+        "cluster-burstable-multi-node",
+        {"cluster.nodeCount": 2, "cluster.coordinatorServerEdition": "BurstableGeneralPurpose"},
+        "is only for a single node with 1 or 2 vCores",
+    ),
+    BadConfig(
+        "cluster-node-count-1",
+        {"cluster.nodeCount": 1},
+        "cmkpg:cluster.nodeCount: 1 is not allowed; use 0 (single node) or 2..20",
+    ),
+    BadConfig(
+        "cluster-node-count-25",
+        {"cluster.nodeCount": 25},
+        "cmkpg:cluster.nodeCount: 25 is not allowed; use 0 (single node) or 2..20",
+    ),
+    BadConfig(
+        "cluster-node-vcores-2",
+        {"cluster.nodeCount": 2, "cluster.nodeVCores": 2},
+        "cmkpg:cluster.nodeVCores: 2 is not allowed for a worker",
+    ),
+    BadConfig(
+        "cluster-node-storage-small",
+        {"cluster.nodeCount": 2, "cluster.nodeStorageMb": 131072},
+        "cmkpg:cluster.nodeStorageMb: 131072 is not allowed for a worker",
+    ),
+    BadConfig(
+        "cluster-node-edition-burstable",
+        {"cluster.nodeCount": 2, "cluster.nodeServerEdition": "BurstableMemoryOptimized"},
+        "cmkpg:cluster.nodeServerEdition: 'BurstableMemoryOptimized' is not allowed",
+    ),
+    BadConfig(
+        "cluster-ha-not-boolean",
+        {"cluster.enableHa": "maybe"},
+        "cmkpg:cluster.enableHa: 'maybe' is not a boolean",
+    ),
+    BadConfig(
+        "cluster-zone-4",
+        {"cluster.preferredPrimaryZone": "4"},
+        "cmkpg:cluster.preferredPrimaryZone: '4' is not allowed; use 1, 2 or 3",
+    ),
+    BadConfig(
+        "cluster-database-reserved",
+        {"cluster.databaseName": "postgres"},
+        "cmkpg:cluster.databaseName: 'postgres' is not valid",
+    ),
+    BadConfig(
+        "cluster-public-access-not-boolean",
+        {"cluster.coordinatorPublicIpAccess": "open"},
+        "cmkpg:cluster.coordinatorPublicIpAccess: 'open' is not a boolean",
+    ),
+    BadConfig(
+        "cluster-geo-backup-with-cmk",
+        {"cluster.enableGeoBackup": True},
+        "cmkpg:cluster.enableGeoBackup: true is not supported with customer-managed keys",
+    ),
+    BadConfig(
+        "cluster-password-in-plain-text",
+        {"cluster.administratorLoginPassword": "Plain-Passw0rd"},
+        "cmkpg:cluster.administratorLoginPassword: is set in plain text; set it with "
+        "`pulumi config set --secret",
+    ),
+    BadConfig(
+        "cluster-password-weak",
+        {"cluster.administratorLoginPassword": "weakpassword"},
+        "cmkpg:cluster.administratorLoginPassword: [secret] is too weak",
+        secret_keys=("cluster.administratorLoginPassword",),
+    ),
+    # -- keys that do not exist or do not apply ----------------------------------------------
+    BadConfig(
+        "unknown-key-typo",
+        {"vault.skuu": "premium"},
+        "cmkpg:vault.skuu: is not a known key; did you mean vault.sku?",
+    ),
+    BadConfig(
+        "nested-object-from-path",
+        {"vault": {"sku": "premium"}},
+        "cmkpg:vault: nested objects are not read; set flat keys without --path",
+    ),
+    BadConfig(
+        "cmk-setting-with-service-managed",
+        {"encryption": "serviceManaged", "key.size": 4096},
+        "cmkpg:key.size: 4096 is set, but encryption is serviceManaged",
+    ),
+]

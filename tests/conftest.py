@@ -1,0 +1,93 @@
+"""Shared fixtures: run programs against the Azure-faithful mocks and inspect the plan."""
+
+from __future__ import annotations
+
+import runpy
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+
+from tools import engine
+from tools.azure_mocks import AzureMocks
+
+ROOT = Path(__file__).resolve().parent.parent
+MAIN = ROOT / "__main__.py"
+LOCATION = "westeurope"
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+SUB = "00000000-0000-0000-0000-000000000000"
+
+CLUSTER = "azure-native:dbforpostgresql:ServerGroupCluster"
+VAULT = "azure-native:keyvault:Vault"
+KEY = "azure-native:keyvault:Key"
+ACCESS_POLICY = "azure-native:keyvault:AccessPolicy"
+IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"
+RESOURCE_GROUP = "azure-native:resources:ResourceGroup"
+PASSWORD = "random:index/randomPassword:RandomPassword"
+
+
+def arm_id(rg: str, provider_path: str) -> str:
+    return f"/subscriptions/{SUB}/resourceGroups/{rg}/providers/{provider_path}"
+
+
+def run_components(
+    build: Callable[[], Mapping[str, Any] | None],
+    *,
+    mocks: AzureMocks | None = None,
+    config: Mapping[str, str] | None = None,
+    stack: str = "test",
+) -> engine.Plan:
+    """Run ``build`` as a Pulumi program; whatever mapping it returns is exported."""
+
+    def program() -> None:
+        for name, value in (build() or {}).items():
+            pulumi.export(name, value)
+
+    return engine.run(
+        program,
+        project="cmkpg",
+        stack=stack,
+        config=dict(config or {}),
+        mocks=mocks or AzureMocks(),
+    )
+
+
+def run_stack(
+    config: Mapping[str, Any],
+    *,
+    stack: str = "dev",
+    secret_keys: tuple[str, ...] = (),
+    mocks: AzureMocks | None = None,
+    monitor: engine.RecordingMonitor | None = None,
+) -> engine.Plan:
+    """Run the real ``__main__.py`` with ``config`` (keys without the ``cmkpg:`` prefix are
+    put in that namespace; values as YAML would hold them)."""
+    from tools.stack_config import engine_value
+
+    full = {(k if ":" in k else f"cmkpg:{k}"): engine_value(v) for k, v in config.items()}
+    secrets = [(k if ":" in k else f"cmkpg:{k}") for k in secret_keys]
+    return engine.run(
+        lambda: runpy.run_path(str(MAIN), run_name="__main__"),
+        project="cmkpg",
+        stack=stack,
+        config=full,
+        secret_keys=secrets,
+        mocks=mocks or AzureMocks(),
+        monitor=monitor,
+    )
+
+
+def child_of(plan: engine.Plan, resource: engine.Registration) -> engine.Registration:
+    """The component a resource was registered under."""
+    return plan.by_urn(resource.parent)
+
+
+@pytest.fixture(scope="session")
+def dev_plan() -> engine.Plan:
+    """The dev stack (Pulumi.dev.yaml) planned once for the read-only tests."""
+    from tools.preview import plan_stack
+
+    return plan_stack("dev")

@@ -1,0 +1,136 @@
+"""The offline preview command: output, JSON plan, exit codes and determinism."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+import yaml
+from bad_configs import CASES, BadConfig
+from conftest import ROOT
+
+from tools import preview
+from tools.stack_config import SECRET_PLACEHOLDER
+
+PLAN_FIELDS = {
+    "urn",
+    "type",
+    "name",
+    "parent",
+    "custom",
+    "inputs",
+    "outputs",
+    "dependencies",
+    "protect",
+    "retainOnDelete",
+    "replaceOnChanges",
+    "ignoreChanges",
+}
+
+
+def run_preview(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = preview.main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def write_stack(tmp_path, config: dict, name: str = "Pulumi.case.yaml"):
+    namespaced = {(k if ":" in k else f"cmkpg:{k}"): v for k, v in config.items()}
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump({"config": namespaced}))
+    return path
+
+
+def test_default_preview_prints_the_tree_outputs_and_summary():
+    code, out, err = run_preview()
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("Previewing update (dev) offline")
+    for component, child in [
+        ("cmkpg:index:CmkIdentity", "azure-native:managedidentity:UserAssignedIdentity"),
+        ("cmkpg:index:CmkVault", "azure-native:keyvault:Vault"),
+        ("cmkpg:index:CmkVault", "azure-native:keyvault:AccessPolicy"),
+        ("cmkpg:index:CmkKey", "azure-native:keyvault:Key"),
+        ("cmkpg:index:EncryptedCosmosPgCluster", "azure-native:dbforpostgresql:ServerGroupCluster"),
+    ]:
+        parent_line = next(
+            i
+            for i, line in enumerate(lines)
+            if f"├─ {component} " in line or f"└─ {component} " in line
+        )
+        child_line = next(i for i, line in enumerate(lines) if f" {child} " in line)
+        assert child_line > parent_line
+        # The child is indented one level deeper than its component.
+        assert lines[child_line].index(child) == lines[parent_line].index(component) + 3
+    assert "administratorLoginPassword: [secret]" in out
+    assert "connectionString:           [secret]" in out
+    assert "+ 12 to create" in out
+    assert err == ""
+
+
+def test_json_plan_has_every_field_and_no_secret_in_clear():
+    code, out, _ = run_preview("--json")
+    assert code == 0
+    document = json.loads(out)
+    assert document["project"] == "cmkpg" and document["stack"] == "dev"
+    assert len(document["resources"]) == 11
+    for resource in document["resources"]:
+        assert set(resource) >= PLAN_FIELDS
+    assert document["outputs"]["administratorLoginPassword"] == "[secret]"
+    password = next(r for r in document["resources"] if r["type"].endswith("RandomPassword"))
+    assert password["outputs"]["result"] == "[secret]"
+    assert "Aa1-Bb2_" not in out  # the mock password never appears
+
+
+def test_two_runs_print_the_same_plan():
+    assert run_preview("--json")[1] == run_preview("--json")[1]
+    assert run_preview()[1] == run_preview()[1]
+
+
+def test_secure_values_become_placeholder_secrets(tmp_path):
+    path = tmp_path / "Pulumi.sec.yaml"
+    path.write_text(
+        "config:\n  cmkpg:location: westeurope\n"
+        "  cmkpg:cluster.administratorLoginPassword:\n    secure: v1:AAAA\n"
+    )
+    code, out, err = run_preview("--stack", "sec", "--config", str(path), "--json")
+    assert code == 0, err
+    document = json.loads(out)
+    assert not any(r["type"].endswith("RandomPassword") for r in document["resources"])
+    assert document["outputs"]["administratorLoginPassword"] == "[secret]"
+    assert SECRET_PLACEHOLDER not in out
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if not c.secret_keys], ids=lambda c: c.id)
+def test_bad_config_exits_2_with_the_message_on_stderr_only(tmp_path, case: BadConfig):
+    path = write_stack(tmp_path, case.full_config())
+    code, out, err = run_preview("--stack", case.stack, "--config", str(path))
+    assert code == preview.EXIT_INVALID_CONFIG
+    assert out == ""
+    assert case.message in err
+    assert "Traceback" not in err
+    assert all(line.startswith("error: ") for line in err.splitlines())
+
+
+def test_missing_stack_file_exits_2():
+    code, out, err = run_preview("--stack", "nosuchstack")
+    assert code == 2 and out == ""
+    assert "Pulumi.nosuchstack.yaml: no such file" in err
+
+
+def test_a_failing_program_exits_1_without_a_traceback(monkeypatch):
+    def explode(*_args, **_kwargs):
+        raise RuntimeError("provider said no")
+
+    monkeypatch.setattr(preview, "plan_stack", explode)
+    code, out, err = run_preview()
+    assert code == preview.EXIT_FAILED
+    assert out == "" and err == "error: the preview failed: provider said no\n"
+
+
+def test_every_shipped_stack_file_previews():
+    for path in sorted(ROOT.glob("Pulumi.*.yaml")):
+        stack = path.name.split(".")[1]
+        code, _, err = run_preview("--stack", stack)
+        assert code == 0, f"{path.name}: {err}"
