@@ -79,3 +79,20 @@ def field_of(obj: object, name: str) -> object:
         camel = head + "".join(part.title() for part in rest)
         return obj.get(camel, obj.get(name))
     return None
+
+
+def delete_lock(
+    name: str, parent: pulumi.Resource, scope: pulumi.Input[str], what: str
+) -> pulumi.CustomResource:
+    """A ``CanNotDelete`` management lock on ``scope``: Azure itself then refuses deletes,
+    whoever asks (portal, CLI, another tool), until the lock is removed."""
+    from pulumi_azure_native import authorization
+
+    return authorization.ManagementLockByScope(
+        name,
+        scope=scope,
+        level="CanNotDelete",
+        notes=f"Protects the {what} of a cluster encrypted with a customer-managed key "
+        "(managed by cmkpg).",
+        opts=pulumi.ResourceOptions(parent=parent),
+    )

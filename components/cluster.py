@@ -14,7 +14,7 @@ import pulumi
 import pulumi_random
 from pulumi_azure_native import dbforpostgresql
 
-from .base import child_options, normalize_region, type_token
+from .base import child_options, delete_lock, normalize_region, type_token
 from .resource_ids import COSMOS_PG_CLUSTER, parse_arm_id
 from .validation import (
     check,
@@ -325,6 +325,9 @@ class EncryptedCosmosPgClusterArgs:
     protect: bool = True
     """Protect the cluster from deletion and replacement. Default: True."""
 
+    lock: bool = False
+    """Add a ``CanNotDelete`` management lock on the cluster. Default: False."""
+
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags of the cluster. Default: none."""
 
@@ -455,6 +458,8 @@ class EncryptedCosmosPgCluster(pulumi.ComponentResource):
     """Secret. None for a restore or replica (they keep the source's password)."""
     connection_string: pulumi.Output[str]
     """Secret ``postgresql://citus:<password>@<coordinator>:5432/<db>?sslmode=require``."""
+    lock: pulumi.CustomResource | None
+    """The management lock, when ``lock`` is set."""
 
     def __init__(
         self,
@@ -559,6 +564,9 @@ class EncryptedCosmosPgCluster(pulumi.ComponentResource):
             ),
         )
 
+        self.lock = (
+            delete_lock(f"{name}-cluster-lock", self, cluster.id, "cluster") if args.lock else None
+        )
         self.id = cluster.id
         self.name = cluster.name
         self.administrator_login = cluster.administrator_login.apply(

@@ -29,6 +29,7 @@ MIN_NOTIFY_DAYS = 7
 ROTATE_AFTER_DAYS = int_between(MIN_ROTATE_AFTER_DAYS, 3650)
 EXPIRES_AFTER_DAYS = int_between(MIN_EXPIRY_DAYS, 3650)
 NOTIFY_BEFORE_EXPIRY_DAYS = int_between(MIN_NOTIFY_DAYS, 3650)
+ROTATION_FIELDS = ("auto_rotate_after_days", "expires_after_days", "notify_before_expiry_days")
 
 
 def existing_key_reference(value: object) -> str | None:
@@ -63,45 +64,40 @@ class KeyRotationPolicy:
     """Emit a Key Vault near-expiry event this many days before expiry (>= 7; needs
     ``expires_after_days``). Default: None."""
 
-    def problems(self, field_prefix: str) -> list[str]:
-        """Every rule violation, each naming ``<field_prefix><field>``."""
+    def problems(self, field_for: Mapping[str, str]) -> list[str]:
+        """Every rule violation, naming fields through ``field_for`` (attribute -> shown
+        name)."""
         rotate, expires, notify = (
             self.auto_rotate_after_days,
             self.expires_after_days,
             self.notify_before_expiry_days,
         )
+        rotate_name = field_for["auto_rotate_after_days"]
+        expires_name = field_for["expires_after_days"]
+        notify_name = field_for["notify_before_expiry_days"]
         out: list[str] = []
         if rotate is not None:
-            out += check(f"{field_prefix}auto_rotate_after_days", rotate, ROTATE_AFTER_DAYS)
+            out += check(rotate_name, rotate, ROTATE_AFTER_DAYS)
         if expires is not None:
-            out += check(f"{field_prefix}expires_after_days", expires, EXPIRES_AFTER_DAYS)
+            out += check(expires_name, expires, EXPIRES_AFTER_DAYS)
         if notify is not None:
-            out += check(
-                f"{field_prefix}notify_before_expiry_days", notify, NOTIFY_BEFORE_EXPIRY_DAYS
-            )
+            out += check(notify_name, notify, NOTIFY_BEFORE_EXPIRY_DAYS)
         if out:
             return out
         if expires is not None and rotate is None:
             out.append(
-                f"{field_prefix}expires_after_days: {expires} is set without "
-                "auto_rotate_after_days; versions would expire unrotated and lock the cluster "
-                "out of its data"
+                f"{expires_name}: {expires} is set without {rotate_name}; versions would "
+                "expire unrotated and lock the cluster out of its data"
             )
         if expires is not None and rotate is not None and expires - rotate < MIN_EXPIRY_DAYS:
             out.append(
-                f"{field_prefix}expires_after_days: {expires} is too close to "
-                f"auto_rotate_after_days {rotate}; rotate at least {MIN_EXPIRY_DAYS} days "
-                "before expiry"
+                f"{expires_name}: {expires} is too close to {rotate_name} {rotate}; rotate at "
+                f"least {MIN_EXPIRY_DAYS} days before expiry"
             )
         if notify is not None and expires is None:
-            out.append(
-                f"{field_prefix}notify_before_expiry_days: {notify} needs expires_after_days"
-            )
+            out.append(f"{notify_name}: {notify} needs {expires_name}")
         if notify is not None and expires is not None and notify >= expires:
-            out.append(
-                f"{field_prefix}notify_before_expiry_days: {notify} is not before the expiry "
-                f"({expires} days)"
-            )
+            out.append(f"{notify_name}: {notify} is not before the expiry ({expires} days)")
         return out
 
     @property
@@ -153,8 +149,9 @@ class CmkKeyArgs:
     resource_group_name: pulumi.Input[str] | None = None
     """Resource group of that vault. Required unless ``existing`` is given."""
 
-    vault_sku: str = "standard"
-    """SKU of that vault; RSA-HSM keys need ``premium``. Default: ``standard``."""
+    vault_sku: str | None = "standard"
+    """SKU of that vault; RSA-HSM keys need ``premium``. None when unknown (an existing
+    vault; Azure then checks). Default: ``standard``."""
 
     key_type: str = "RSA"
     """``RSA`` or ``RSA-HSM``. Default: ``RSA``. Changing it replaces the key."""
@@ -195,7 +192,7 @@ class CmkKeyArgs:
     def __post_init__(self) -> None:
         problems = check("CmkKeyArgs.key_type", self.key_type, KEY_TYPE)
         problems += check("CmkKeyArgs.size", self.size, KEY_SIZE)
-        if self.key_type == "RSA-HSM" and self.vault_sku != "premium":
+        if self.key_type == "RSA-HSM" and self.vault_sku not in (None, "premium"):
             problems.append(
                 f"CmkKeyArgs.key_type: 'RSA-HSM' needs a premium vault, not {self.vault_sku!r}"
             )
@@ -212,7 +209,9 @@ class CmkKeyArgs:
                 f"CmkKeyArgs.expires_on: {utc_iso(self.expires_on)} is not in the future"
             )
         if self.rotation is not None:
-            problems += self.rotation.problems("CmkKeyArgs.rotation.")
+            problems += self.rotation.problems(
+                {f: f"CmkKeyArgs.rotation.{f}" for f in ROTATION_FIELDS}
+            )
         if self.existing is not None:
             problems += check("CmkKeyArgs.existing", self.existing, existing_key_reference)
         elif self.vault_name is None or self.resource_group_name is None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -32,8 +32,16 @@ from .cluster import (
     ClusterSizing,
     password_strength,
 )
-from .identity import IDENTITY_NAME
-from .key import KEY_NAME, KEY_SIZE, KEY_TYPE
+from .identity import IDENTITY_NAME, existing_identity_id
+from .key import (
+    KEY_NAME,
+    KEY_SIZE,
+    KEY_TYPE,
+    ROTATION_FIELDS,
+    KeyRotationPolicy,
+    existing_key_reference,
+)
+from .resource_ids import KEY_VAULT, KEY_VAULT_KEY, parse_arm_id, parse_key_uri
 from .validation import (
     Rule,
     check,
@@ -44,7 +52,7 @@ from .validation import (
     render,
     utc_iso,
 )
-from .vault import SOFT_DELETE_RETENTION, VAULT_NAME, VAULT_SKU
+from .vault import SOFT_DELETE_RETENTION, VAULT_NAME, VAULT_SKU, existing_vault_id
 
 NAMESPACE = "cmkpg"
 ConfigType = Literal["string", "integer", "boolean", "array"]
@@ -103,8 +111,20 @@ KEYS: tuple[ConfigKey, ...] = (
         "retain vault and key in Azure if they leave the stack. false only for throwaway "
         "stacks.",
     ),
+    _key(
+        "locks",
+        "boolean",
+        False,
+        "Add CanNotDelete management locks on the vault this stack creates and on the cluster.",
+    ),
     _key("tags", "array", [], "Tags for every taggable resource, as key=value strings."),
     _key("identity.name", "string", "", "User-assigned identity name. Empty: autonamed."),
+    _key(
+        "identity.existingId",
+        "string",
+        "",
+        "ARM id of an existing user-assigned identity to use instead of creating one.",
+    ),
     _key(
         "vault.name",
         "string",
@@ -119,11 +139,50 @@ KEYS: tuple[ConfigKey, ...] = (
         90,
         "Soft-delete retention of the vault; only 90 is accepted (the service requires it).",
     ),
+    _key(
+        "vault.existingId",
+        "string",
+        "",
+        "ARM id of an existing Key Vault to use (read and checked, never modified).",
+    ),
+    _key(
+        "vault.manageAccessPolicy",
+        "boolean",
+        True,
+        "Create the identity's access policy, also on an existing vault. false: the vault's "
+        "owners grant get, wrapKey and unwrapKey themselves.",
+    ),
     _key("key.name", "string", "", "Key name in the vault. Empty: `cmkpg-key`."),
     _key("key.type", "string", "RSA", "RSA or RSA-HSM (RSA-HSM needs vault.sku premium)."),
     _key("key.size", "integer", 3072, "RSA key size: 2048, 3072 or 4096."),
     _key("key.notBefore", "string", "", "Activation time, ISO 8601 UTC, in the past. Empty: none."),
     _key("key.expiresOn", "string", "", "Expiry time, ISO 8601 UTC, in the future. Empty: none."),
+    _key(
+        "key.existingId",
+        "string",
+        "",
+        "Existing key: its ARM id, or a versioned key URI (which needs vault.existingId).",
+    ),
+    _key(
+        "key.rotation.autoRotateAfterDays",
+        "integer",
+        0,
+        "Rotation policy of a new key: a new version this many days after creation (>= 7). "
+        "0: no automatic rotation.",
+    ),
+    _key(
+        "key.rotation.expiresAfterDays",
+        "integer",
+        0,
+        "Rotation policy: versions expire this many days after creation (>= 28, and at least "
+        "28 days after the rotation). 0: no expiry.",
+    ),
+    _key(
+        "key.rotation.notifyBeforeExpiryDays",
+        "integer",
+        0,
+        "Rotation policy: a near-expiry event this many days before expiry (>= 7). 0: none.",
+    ),
     _key(
         "cluster.name",
         "string",
@@ -200,6 +259,9 @@ class KeySettings:
     size: int
     not_before: datetime | None
     expires_on: datetime | None
+    existing: str | None = None
+    """An existing key: ARM id or versioned key URI."""
+    rotation: KeyRotationPolicy | None = None
 
 
 @dataclass(frozen=True)
@@ -223,11 +285,16 @@ class StackSettings:
     create_resource_group: bool
     encryption: str
     protect: bool
+    locks: bool
     tags: dict[str, str]
     identity_name: str | None
+    identity_existing_id: str | None
     vault_name: str | None
     vault_sku: str
     vault_soft_delete_retention_days: int
+    vault_existing_id: str | None
+    """Set by ``vault.existingId`` or derived from a key given by ARM id."""
+    vault_manage_access_policy: bool
     key: KeySettings
     cluster: ClusterSettings
 
@@ -426,12 +493,31 @@ def load_settings(
         tags, tag_problems = parse_tags(tag_list)
         r.errors += [f"{r.field('tags')}: {p}" for p in tag_problems]
 
+    locks = r.get("locks")
     identity_name = r.get("identity.name", IDENTITY_NAME) or None
+    identity_existing = r.get("identity.existingId", existing_identity_id) or None
+    if identity_existing and identity_name:
+        r.fail("identity.name", identity_name, "is set together with identity.existingId; use one")
     vault_name = r.get("vault.name", VAULT_NAME) or None
     vault_sku = r.get("vault.sku", VAULT_SKU)
     retention = r.get("vault.softDeleteRetentionDays", SOFT_DELETE_RETENTION)
+    manage_access_policy = r.get("vault.manageAccessPolicy")
+    key_existing = r.get("key.existingId", existing_key_reference) or None
+    vault_existing = _existing_vault(r, key_existing)
+    if vault_existing:
+        _refuse_if_set(
+            r,
+            ("vault.name", "vault.sku", "vault.softDeleteRetentionDays"),
+            "applies to a vault this stack creates, not to vault.existingId",
+        )
+    elif manage_access_policy is False:
+        r.fail(
+            "vault.manageAccessPolicy",
+            False,
+            "needs vault.existingId; a vault this stack creates must grant the identity itself",
+        )
 
-    key = _key_settings(r, vault_sku, now)
+    key = _key_settings(r, None if vault_existing else vault_sku, key_existing, now)
     cluster = _cluster_settings(r, stack, secrets)
 
     if encryption == "serviceManaged":
@@ -461,11 +547,15 @@ def load_settings(
         create_resource_group=create_rg,
         encryption=encryption,
         protect=protect,
+        locks=locks,
         tags=tags,
         identity_name=identity_name,
+        identity_existing_id=identity_existing,
         vault_name=vault_name,
         vault_sku=vault_sku,
         vault_soft_delete_retention_days=retention,
+        vault_existing_id=vault_existing,
+        vault_manage_access_policy=manage_access_policy,
         key=key,
         cluster=cluster,
     )
@@ -498,13 +588,59 @@ def _timestamp(r: _Reader, name: str) -> datetime | None:
         return None
 
 
-def _key_settings(r: _Reader, vault_sku: str | None, now: datetime) -> KeySettings | None:
+def _refuse_if_set(r: _Reader, names: Sequence[str], complaint: str) -> None:
+    for name in names:
+        if r.is_set(name):
+            r.fail(
+                name,
+                r._parse(KEYS_BY_NAME[name], r.raw[name], report=False),
+                f"is set, but it {complaint}; remove it",
+            )
+
+
+def _existing_vault(r: _Reader, key_existing: str | None) -> str | None:
+    """``vault.existingId``, or the vault of a key given by ARM id; checks they agree."""
+    before = len(r.errors)
+    vault_existing = r.get("vault.existingId", existing_vault_id) or None
+    if not key_existing or len(r.errors) > before:
+        return vault_existing
+    if key_existing.startswith("https://"):
+        key_uri = parse_key_uri(key_existing, require_version=True)
+        if not vault_existing:
+            r.fail(
+                "key.existingId",
+                key_existing,
+                "is a key URI, which does not name the "
+                "vault's resource group; set vault.existingId to its vault",
+            )
+        elif parse_arm_id(vault_existing, KEY_VAULT).name.lower() != key_uri.vault_name:
+            r.fail(
+                "key.existingId",
+                key_existing,
+                f"is in vault {key_uri.vault_name!r}, not in the vault of vault.existingId",
+            )
+        return vault_existing
+    key_vault = parse_arm_id(key_existing, KEY_VAULT_KEY).parent()
+    if (
+        vault_existing
+        and str(parse_arm_id(vault_existing, KEY_VAULT)).lower() != str(key_vault).lower()
+    ):
+        r.fail("key.existingId", key_existing, "is in another vault than vault.existingId")
+        return vault_existing
+    return vault_existing or str(key_vault)
+
+
+def _key_settings(
+    r: _Reader, vault_sku: str | None, existing: str | None, now: datetime
+) -> KeySettings | None:
     before = len(r.errors)
     name = r.get("key.name", KEY_NAME) or None
     key_type = r.get("key.type", KEY_TYPE)
     size = r.get("key.size", KEY_SIZE)
     not_before = _timestamp(r, "key.notBefore")
     expires_on = _timestamp(r, "key.expiresOn")
+    rotation = KeyRotationPolicy(*(r.get(ROTATION_KEYS[f]) or None for f in ROTATION_FIELDS))
+    r.errors += rotation.problems({f: r.field(k) for f, k in ROTATION_KEYS.items()})
     if key_type == "RSA-HSM" and vault_sku == "standard":
         r.fail("key.type", key_type, "needs a premium vault; set vault.sku to premium")
     if not_before and not_before > now:
@@ -517,9 +653,37 @@ def _key_settings(r: _Reader, vault_sku: str | None, now: datetime) -> KeySettin
         r.fail("key.expiresOn", utc_iso(expires_on), "is not in the future")
     if not_before and expires_on and expires_on <= not_before:
         r.fail("key.expiresOn", utc_iso(expires_on), "is not after key.notBefore")
+    if existing:
+        _refuse_if_set(
+            r,
+            (
+                "key.name",
+                "key.type",
+                "key.size",
+                "key.notBefore",
+                "key.expiresOn",
+                *ROTATION_KEYS.values(),
+            ),
+            "applies to a key this stack creates, not to key.existingId",
+        )
     if len(r.errors) > before:
         return None
-    return KeySettings(name, key_type, size, not_before, expires_on)
+    return KeySettings(
+        name,
+        key_type,
+        size,
+        not_before,
+        expires_on,
+        existing=existing,
+        rotation=rotation if rotation.enabled else None,
+    )
+
+
+ROTATION_KEYS = {
+    "auto_rotate_after_days": "key.rotation.autoRotateAfterDays",
+    "expires_after_days": "key.rotation.expiresAfterDays",
+    "notify_before_expiry_days": "key.rotation.notifyBeforeExpiryDays",
+}
 
 
 # Config key of each ClusterSizing attribute, for error messages.

@@ -45,10 +45,14 @@ def deploy(settings: StackSettings) -> dict[str, Any]:
 
     cluster_settings = settings.cluster
     password = cluster_settings.administrator_login_password
+    # Fails the preview, with the way out, before an encryption change reaches the cluster.
+    guarded_group = pulumi.Output.all(
+        resource_group_name, _guard_encryption_change(settings, cmk)
+    ).apply(lambda values: values[0])
     cluster = EncryptedCosmosPgCluster(
         NAME,
         EncryptedCosmosPgClusterArgs(
-            resource_group_name=resource_group_name,
+            resource_group_name=guarded_group,
             location=settings.location,
             cluster_name=cluster_settings.name,
             customer_managed_key=cmk,
@@ -59,6 +63,7 @@ def deploy(settings: StackSettings) -> dict[str, Any]:
             enable_geo_backup=cluster_settings.enable_geo_backup,
             administrator_login_password=pulumi.Output.secret(password) if password else None,
             protect=settings.protect,
+            lock=settings.locks,
             tags=settings.tags,
         ),
     )
@@ -76,25 +81,32 @@ def deploy(settings: StackSettings) -> dict[str, Any]:
 def _customer_managed_key(
     settings: StackSettings, resource_group_name: pulumi.Input[str]
 ) -> tuple[CustomerManagedKey, dict[str, Any]]:
+    identity_existing = settings.identity_existing_id
     identity = CmkIdentity(
         NAME,
         CmkIdentityArgs(
             location=settings.location,
-            resource_group_name=resource_group_name,
+            resource_group_name=None if identity_existing else resource_group_name,
             name=settings.identity_name,
+            existing_id=identity_existing,
             tags=settings.tags,
         ),
     )
+    vault_existing = settings.vault_existing_id
     vault = CmkVault(
         NAME,
         CmkVaultArgs(
             location=settings.location,
-            resource_group_name=resource_group_name,
+            resource_group_name=None if vault_existing else resource_group_name,
             grantee_principal_id=identity.principal_id,
             sku=settings.vault_sku,
             name=settings.vault_name,
             soft_delete_retention_days=settings.vault_soft_delete_retention_days,
             protect=settings.protect,
+            existing_id=vault_existing,
+            manage_access_policy=settings.vault_manage_access_policy,
+            # An existing vault is locked, or not, by the team that owns it.
+            lock=settings.locks and not vault_existing,
             tags=settings.tags,
         ),
     )
@@ -104,12 +116,14 @@ def _customer_managed_key(
         CmkKeyArgs(
             vault_name=vault.name,
             resource_group_name=vault.resource_group_name,
-            vault_sku=settings.vault_sku,
+            vault_sku=None if vault_existing else settings.vault_sku,
             key_type=key_settings.type,
             size=key_settings.size,
             name=key_settings.name,
             not_before=key_settings.not_before,
             expires_on=key_settings.expires_on,
+            rotation=key_settings.rotation,
+            existing=key_settings.existing,
             protect=settings.protect,
             tags=settings.tags,
         ),
@@ -124,3 +138,52 @@ def _customer_managed_key(
         "keyVersionedUri": key.versioned_uri,
     }
     return CustomerManagedKey.from_components(identity, vault, key), outputs
+
+
+RUNBOOK = "README.md, 'Move an existing cluster to customer-managed keys (and back)'"
+
+
+def _guard_encryption_change(
+    settings: StackSettings, cmk: CustomerManagedKey | None
+) -> pulumi.Output[str]:
+    """Compare the wanted encryption with what the last deployment of this stack recorded
+    in its outputs, and stop with the restore runbook when they differ.
+
+    The service sets a cluster's encryption at creation only. The cluster component already
+    makes such a change a replacement, which protection refuses; this check says why and
+    what to do instead. Without protection the replacement would delete the cluster and its
+    data, so that is refused too unless the cluster has a new name (a new cluster).
+    """
+    stack = pulumi.get_stack()
+    previous = pulumi.StackReference(
+        "previous-deployment",
+        stack_name=f"{pulumi.get_organization()}/{pulumi.get_project()}/{stack}",
+    ).outputs
+    wanted = {
+        "encryption": settings.encryption,
+        "keyUri": cmk.key_uri if cmk else None,
+        "identityId": cmk.identity_id if cmk else None,
+    }
+
+    def check(values: list[Any]) -> str:
+        before, key_uri, identity_id = values
+        if not before or before.get("clusterName") != settings.cluster.name:
+            return "new cluster"
+        if "encryption" not in before:
+            return "not recorded"
+        now = {"encryption": settings.encryption, "keyUri": key_uri, "identityId": identity_id}
+        changed = [
+            f"{what} from {before.get(what)!r} to {now[what]!r}"
+            for what in ("encryption", "keyUri", "identityId")
+            if (before.get(what) or None) != (now[what] or None)
+        ]
+        if changed:
+            raise ValueError(
+                f"the cluster {settings.cluster.name} exists and its encryption cannot change "
+                f"in place ({'; '.join(changed)}): the service sets encryption only at "
+                "creation, and replacing the cluster would delete its data. Restore it into a "
+                f"new cluster with the wanted encryption instead: {RUNBOOK}"
+            )
+        return "unchanged"
+
+    return pulumi.Output.all(previous, wanted["keyUri"], wanted["identityId"]).apply(check)

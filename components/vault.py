@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import authorization, keyvault
 
-from .base import child_options, field_of, require_region, type_token
+from .base import child_options, delete_lock, field_of, require_region, type_token
 from .resource_ids import KEY_VAULT, parse_arm_id
 from .validation import check, matches, one_of, raise_if
 
@@ -85,6 +85,11 @@ class CmkVaultArgs:
     """Use this existing vault (its ARM id) instead of creating one. It is read, never
     modified, and must be in ``location``. Default: None (create)."""
 
+    lock: bool = False
+    """Add a ``CanNotDelete`` management lock on a vault this component creates.
+    Default: False (``protect`` already guards against Pulumi; a lock also stops the portal
+    and CLI)."""
+
     manage_access_policy: bool = True
     """Create the access policy for ``grantee_principal_id``. Set False when a security team
     grants access outside this stack. Default: True."""
@@ -105,6 +110,11 @@ class CmkVaultArgs:
             problems += check("CmkVaultArgs.existing_id", self.existing_id, existing_vault_id)
             if self.name is not None:
                 problems.append("CmkVaultArgs.name: set together with existing_id; use one")
+            if self.lock:
+                problems.append(
+                    "CmkVaultArgs.lock: true is for a vault this component creates; lock an "
+                    "existing vault where it is managed"
+                )
         elif self.resource_group_name is None:
             problems.append("CmkVaultArgs.resource_group_name: required to create a vault")
         raise_if(problems)
@@ -130,19 +140,21 @@ class CmkVault(pulumi.ComponentResource):
     """The region the vault was asked to be in (checked for an existing one)."""
     access_policy: keyvault.AccessPolicy | None
     """The grant for ``grantee_principal_id``; depend on it before using the key."""
+    lock: pulumi.CustomResource | None
+    """The management lock, when ``lock`` is set."""
 
     def __init__(
         self, name: str, args: CmkVaultArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("CmkVault"), name, None, opts)
+        self.lock = None
         if args.existing_id is None and args.name is None:
             _check_autoname(name)
 
-        tenant_id = args.tenant_id
-        if tenant_id is None:
-            tenant_id = authorization.get_client_config_output(
-                opts=pulumi.InvokeOutputOptions(parent=self)
-            ).tenant_id
+        client = authorization.get_client_config_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)
+        )
+        tenant_id = args.tenant_id if args.tenant_id is not None else client.tenant_id
 
         if args.existing_id:
             vault_id = parse_arm_id(args.existing_id, KEY_VAULT)
@@ -157,7 +169,16 @@ class CmkVault(pulumi.ComponentResource):
                 ),
                 vault.properties,
             ).apply(lambda a: _require_cmk_ready(vault_id.name, a[1], args.manage_access_policy))
-            vault_name = pulumi.Output.all(vault.name, checked).apply(lambda a: a[0])
+            gates = [checked]
+            if args.manage_access_policy and args.grantee_principal_id is not None:
+                gates.append(
+                    client.subscription_id.apply(
+                        lambda sub: _require_subscription(
+                            vault_id.name, vault_id.subscription_id, sub
+                        )
+                    )
+                )
+            vault_name = pulumi.Output.all(vault.name, *gates).apply(lambda a: a[0])
             resource_group_name: pulumi.Input[str] = vault_id.resource_group
         else:
             vault = keyvault.Vault(
@@ -181,7 +202,10 @@ class CmkVault(pulumi.ComponentResource):
                 opts=child_options(self, protect=args.protect, retain_on_delete=args.protect),
             )
             vault_name = vault.name
-            resource_group_name = args.resource_group_name  # type: ignore[assignment]
+            assert args.resource_group_name is not None  # checked by CmkVaultArgs
+            resource_group_name = args.resource_group_name
+            if args.lock:
+                self.lock = delete_lock(f"{name}-vault-lock", self, vault.id, "key vault")
 
         self.access_policy = None
         if args.grantee_principal_id is not None and args.manage_access_policy:
@@ -225,6 +249,19 @@ def _check_autoname(component_name: str) -> None:
             "CmkVaultArgs.name"
         ]
     raise_if(problems)
+
+
+def _require_subscription(vault_name: str, vault_subscription: str, deploying_to: str) -> str:
+    """The access policy is created through the provider's subscription, so it must be the
+    vault's."""
+    if vault_subscription.lower() != deploying_to.lower():
+        raise ValueError(
+            f"the existing vault {vault_name} is in subscription {vault_subscription}, but this "
+            f"stack deploys to {deploying_to}; its access policy would be created in the wrong "
+            "subscription. Run the stack in the vault's subscription, or set "
+            "vault.manageAccessPolicy false and let the vault's owners grant access"
+        )
+    return vault_subscription
 
 
 def _require_cmk_ready(vault_name: str, props: Any, needs_access_policies: bool) -> str:

@@ -12,6 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 BASE: dict[str, Any] = {"location": "westeurope"}
+_SUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/sec-rg/providers"
+IDENTITY_ID = f"{_SUB}/Microsoft.ManagedIdentity/userAssignedIdentities/db-identity"
+VAULT_ID = f"{_SUB}/Microsoft.KeyVault/vaults/sec-kv"
+KEY_ID = f"{VAULT_ID}/keys/db-key"
+KEY_URI = "https://sec-kv.vault.azure.net/keys/db-key/0123456789abcdef0123456789abcdef"
 
 
 @dataclass(frozen=True)
@@ -239,6 +244,100 @@ CASES: list[BadConfig] = [
         {"cluster.administratorLoginPassword": "weakpassword"},
         "cmkpg:cluster.administratorLoginPassword: [secret] is too weak",
         secret_keys=("cluster.administratorLoginPassword",),
+    ),
+    # -- existing resources (brownfield) -----------------------------------------------------
+    BadConfig(
+        "identity-existing-not-an-id",
+        {"identity.existingId": "db-identity"},
+        "cmkpg:identity.existingId: 'db-identity' is not a resource id",
+    ),
+    BadConfig(
+        "identity-existing-wrong-type",
+        {"identity.existingId": VAULT_ID},
+        "is a Microsoft.KeyVault/vaults id; use a "
+        "Microsoft.ManagedIdentity/userAssignedIdentities id",
+    ),
+    BadConfig(
+        "identity-existing-and-name",
+        {"identity.existingId": IDENTITY_ID, "identity.name": "id-db"},
+        "cmkpg:identity.name: 'id-db' is set together with identity.existingId",
+    ),
+    BadConfig(
+        "vault-existing-not-an-id",
+        {"vault.existingId": "sec-kv"},
+        "cmkpg:vault.existingId: 'sec-kv' is not a resource id",
+    ),
+    BadConfig(
+        "vault-existing-with-sku",
+        {"vault.existingId": VAULT_ID, "vault.sku": "premium"},
+        "cmkpg:vault.sku: 'premium' is set, but it applies to a vault this stack creates",
+    ),
+    BadConfig(
+        "access-policy-off-for-new-vault",
+        {"vault.manageAccessPolicy": False},
+        "cmkpg:vault.manageAccessPolicy: false needs vault.existingId",
+    ),
+    BadConfig(
+        "key-existing-not-an-id",
+        {"key.existingId": "db-key"},
+        "cmkpg:key.existingId: 'db-key' is not a resource id",
+    ),
+    BadConfig(
+        "key-existing-uri-without-version",
+        {"key.existingId": "https://sec-kv.vault.azure.net/keys/db-key"},
+        "has no key version; use a versioned key URI",
+    ),
+    BadConfig(
+        "key-existing-uri-without-vault",
+        {"key.existingId": KEY_URI},
+        "cmkpg:key.existingId: '" + KEY_URI + "' is a key URI, which does not name the "
+        "vault's resource group; set vault.existingId",
+    ),
+    BadConfig(
+        "key-existing-uri-in-other-vault",
+        {"key.existingId": KEY_URI.replace("sec-kv", "other-kv"), "vault.existingId": VAULT_ID},
+        "is in vault 'other-kv', not in the vault of vault.existingId",
+    ),
+    BadConfig(
+        "key-existing-id-in-other-vault",
+        {"key.existingId": KEY_ID.replace("sec-kv", "other-kv"), "vault.existingId": VAULT_ID},
+        "is in another vault than vault.existingId",
+    ),
+    BadConfig(
+        "key-existing-with-size",
+        {"key.existingId": KEY_ID, "key.size": 4096},
+        "cmkpg:key.size: 4096 is set, but it applies to a key this stack creates",
+    ),
+    # -- key rotation policy ------------------------------------------------------------------
+    BadConfig(
+        "rotation-too-early",
+        {"key.rotation.autoRotateAfterDays": 3},
+        "cmkpg:key.rotation.autoRotateAfterDays: 3 is out of range; use 7..3650",
+    ),
+    BadConfig(
+        "rotation-expiry-without-rotation",
+        {"key.rotation.expiresAfterDays": 90},
+        "cmkpg:key.rotation.expiresAfterDays: 90 is set without "
+        "cmkpg:key.rotation.autoRotateAfterDays",
+    ),
+    BadConfig(
+        "rotation-too-close-to-expiry",
+        {"key.rotation.autoRotateAfterDays": 80, "key.rotation.expiresAfterDays": 90},
+        "rotate at least 28 days before expiry",
+    ),
+    BadConfig(
+        "rotation-notify-without-expiry",
+        {"key.rotation.notifyBeforeExpiryDays": 30},
+        "cmkpg:key.rotation.notifyBeforeExpiryDays: 30 needs cmkpg:key.rotation.expiresAfterDays",
+    ),
+    BadConfig(
+        "rotation-for-existing-key",
+        {"key.existingId": KEY_ID, "key.rotation.autoRotateAfterDays": 90},
+        "cmkpg:key.rotation.autoRotateAfterDays: 90 is set, but it applies to a key this "
+        "stack creates",
+    ),
+    BadConfig(
+        "locks-not-boolean", {"locks": "sometimes"}, "cmkpg:locks: 'sometimes' is not a boolean"
     ),
     # -- keys that do not exist or do not apply ----------------------------------------------
     BadConfig(

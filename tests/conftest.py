@@ -80,6 +80,11 @@ def run_stack(
     )
 
 
+def created_types(plan: engine.Plan) -> set[str]:
+    """Types of the resources the plan creates (not components, not reads)."""
+    return {r.type for r in plan.resources if r.custom and not r.read}
+
+
 def child_of(plan: engine.Plan, resource: engine.Registration) -> engine.Registration:
     """The component a resource was registered under."""
     return plan.by_urn(resource.parent)

@@ -155,7 +155,7 @@ def test_existing_key_that_cannot_serve_fails_the_preview(override, message):
         ),
         (
             {"rotation": KeyRotationPolicy(expires_after_days=90)},
-            "expires_after_days: 90 is set without auto_rotate_after_days",
+            "expires_after_days: 90 is set without CmkKeyArgs.rotation.auto_rotate_after_days",
         ),
         (
             {"rotation": KeyRotationPolicy(auto_rotate_after_days=80, expires_after_days=90)},
@@ -163,7 +163,7 @@ def test_existing_key_that_cannot_serve_fails_the_preview(override, message):
         ),
         (
             {"rotation": KeyRotationPolicy(notify_before_expiry_days=30)},
-            "notify_before_expiry_days: 30 needs expires_after_days",
+            "notify_before_expiry_days: 30 needs CmkKeyArgs.rotation.expires_after_days",
         ),
         (
             {

@@ -65,7 +65,7 @@ def test_default_preview_prints_the_tree_outputs_and_summary():
         assert lines[child_line].index(child) == lines[parent_line].index(component) + 3
     assert "administratorLoginPassword: [secret]" in out
     assert "connectionString:           [secret]" in out
-    assert "+ 12 to create" in out
+    assert "+ 12 to create" in out and "> 1 to read" in out
     assert err == ""
 
 
@@ -74,7 +74,9 @@ def test_json_plan_has_every_field_and_no_secret_in_clear():
     assert code == 0
     document = json.loads(out)
     assert document["project"] == "cmkpg" and document["stack"] == "dev"
-    assert len(document["resources"]) == 11
+    assert len(document["resources"]) == 12
+    reads = [r for r in document["resources"] if r["read"]]
+    assert [r["type"] for r in reads] == ["pulumi:pulumi:StackReference"]  # the guard's
     for resource in document["resources"]:
         assert set(resource) >= PLAN_FIELDS
     assert document["outputs"]["administratorLoginPassword"] == "[secret]"
@@ -134,3 +136,28 @@ def test_every_shipped_stack_file_previews():
         stack = path.name.split(".")[1]
         code, _, err = run_preview("--stack", stack)
         assert code == 0, f"{path.name}: {err}"
+
+
+def test_deployed_outputs_let_the_preview_check_a_change_against_what_exists(tmp_path):
+    code, out, _ = run_preview("--json")
+    deployed = tmp_path / "deployed.json"
+    deployed.write_text(json.dumps(json.loads(out)["outputs"]))  # as `pulumi stack output --json`
+    same = run_preview("--deployed", str(deployed))
+    assert same[0] == 0, same[2]
+    smk = write_stack(tmp_path, {"location": "westeurope", "encryption": "serviceManaged"})
+    code, out, err = run_preview(
+        "--stack", "dev", "--config", str(smk), "--deployed", str(deployed)
+    )
+    assert code == preview.EXIT_FAILED and out == ""
+    assert err.startswith(
+        "error: the preview failed: the cluster cmkpg-dev exists and its "
+        "encryption cannot change in place"
+    )
+    assert "While processing" not in err  # the root cause, not the SDK's wrapping
+
+
+def test_example_stacks_plan_with_their_stack_reference_resolved():
+    code, out, err = run_preview("--project-dir", str(ROOT / "examples" / "database-stack"))
+    assert code == 0, err
+    assert "pulumi:pulumi:StackReference" in out and "organization/cmkpg-security/dev" in out
+    assert "azure-native:dbforpostgresql:ServerGroupCluster" in out

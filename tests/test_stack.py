@@ -13,12 +13,16 @@ from conftest import (
     PASSWORD,
     RESOURCE_GROUP,
     VAULT,
+    created_types,
     run_stack,
 )
 
 from components.settings import ConfigError
 from tools.azure_mocks import AzureMocks
 from tools.engine import RecordingMonitor
+from tools.plan_diff import diff_plans
+
+LOCK = "azure-native:authorization:ManagementLockByScope"
 
 CMK_OUTPUTS = {
     "identityId",
@@ -42,7 +46,7 @@ COMMON_OUTPUTS = {
 
 
 def test_dev_stack_plans_the_whole_cmk_chain(dev_plan):
-    assert {r.type for r in dev_plan.resources if r.custom} == {
+    assert created_types(dev_plan) == {
         RESOURCE_GROUP,
         IDENTITY,
         VAULT,
@@ -54,7 +58,7 @@ def test_dev_stack_plans_the_whole_cmk_chain(dev_plan):
     parents = {
         r.type: dev_plan.by_urn(r.parent).type
         for r in dev_plan.resources
-        if r.custom and r.type != RESOURCE_GROUP
+        if r.custom and not r.read and r.type != RESOURCE_GROUP
     }
     assert parents == {
         IDENTITY: "cmkpg:index:CmkIdentity",
@@ -125,7 +129,7 @@ def test_protection_by_default_and_none_with_protect_false():
 
 def test_service_managed_stack_is_the_cluster_alone():
     plan = run_stack({"location": LOCATION, "encryption": "serviceManaged"})
-    assert {r.type for r in plan.resources if r.custom} == {RESOURCE_GROUP, CLUSTER, PASSWORD}
+    assert created_types(plan) == {RESOURCE_GROUP, CLUSTER, PASSWORD}
     cluster = plan.one(CLUSTER)
     assert "dataEncryption" not in cluster.inputs and "identity" not in cluster.inputs
     assert set(plan.outputs) == COMMON_OUTPUTS
@@ -160,3 +164,210 @@ def test_invalid_config_registers_nothing(case: BadConfig):
         )
     assert any(case.message in line for line in error.value.errors)
     assert monitor.registrations == {}
+
+
+# -- safety: protection, encryption changes, rotation -----------------------------------------
+
+BASE = {"location": LOCATION}
+
+
+def cluster_change(before_config, after_config, *, before_mocks=None, after_mocks=None):
+    before = run_stack(before_config, mocks=before_mocks)
+    after = run_stack(after_config, mocks=after_mocks)
+    return diff_plans(before, after)[before.one(CLUSTER).urn], before, after
+
+
+def test_key_rotation_plans_no_change_to_the_cluster():
+    change, before, after = cluster_change(
+        BASE,
+        BASE,
+        before_mocks=AzureMocks(key_generation=1),
+        after_mocks=AzureMocks(key_generation=2),
+    )
+    # The key really has a new version ...
+    old_uri = before.one(CLUSTER).inputs["dataEncryption"]["primaryKeyUri"]
+    new_uri = after.one(CLUSTER).inputs["dataEncryption"]["primaryKeyUri"]
+    assert old_uri != new_uri and old_uri.rsplit("/", 1)[0] == new_uri.rsplit("/", 1)[0]
+    # ... and neither the cluster nor the key is touched.
+    assert change.kind == "same", change
+    assert diff_plans(before, after)[before.one(KEY).urn].kind == "same"
+
+
+def test_a_different_key_replaces_the_cluster_and_protection_refuses():
+    change, _, _ = cluster_change(BASE, {**BASE, "key.name": "cmkpg-key-2"})
+    assert change.kind == "replace" and change.refused
+    assert change.reason == "replacementTrigger changed"
+
+
+def test_switching_to_customer_managed_keys_is_refused_not_updated_in_place():
+    change, _, _ = cluster_change({**BASE, "encryption": "serviceManaged"}, BASE)
+    assert change.kind == "replace" and change.refused
+    assert "dataEncryption" in change.paths and "identity" in change.paths
+
+
+def test_switching_back_to_service_managed_keys_is_refused_too():
+    change, _, _ = cluster_change(BASE, {**BASE, "encryption": "serviceManaged"})
+    assert change.kind == "replace" and change.refused
+
+
+def test_another_identity_replaces_the_cluster():
+    change, _, _ = cluster_change(BASE, {**BASE, "identity.name": "id-cmkpg-other"})
+    assert change.kind == "replace" and change.refused
+
+
+def test_scaling_and_tags_update_in_place():
+    change, _, _ = cluster_change(
+        BASE, {**BASE, "cluster.coordinatorVCores": 8, "tags": ["cost-center=42"]}
+    )
+    assert change.kind == "update" and not change.refused
+    assert set(change.paths) == {"coordinatorVCores", "tags"}
+
+
+def test_without_protection_an_encryption_change_is_a_plain_replacement():
+    unprotected = {**BASE, "protect": False}
+    change, _, _ = cluster_change(unprotected, {**unprotected, "encryption": "serviceManaged"})
+    assert change.kind == "replace" and not change.refused
+
+
+def test_key_rotation_policy_is_sent_and_never_diffed():
+    rotation = {
+        "key.rotation.autoRotateAfterDays": 180,
+        "key.rotation.expiresAfterDays": 365,
+        "key.rotation.notifyBeforeExpiryDays": 30,
+    }
+    plan = run_stack({**BASE, **rotation})
+    key = plan.one(KEY)
+    assert key.inputs["properties"]["rotationPolicy"]["attributes"] == {"expiryTime": "P365D"}
+    assert "properties.rotationPolicy" in key.ignore_changes
+    changed = run_stack({**BASE, **rotation, "key.rotation.autoRotateAfterDays": 90})
+    assert diff_plans(plan, changed)[key.urn].kind == "same"
+
+
+def test_locks_guard_vault_and_cluster():
+    plan = run_stack({**BASE, "locks": True})
+    locks = plan.by_type(LOCK)
+    assert {lock.inputs["scope"] for lock in locks} == {plan.one(VAULT).id, plan.one(CLUSTER).id}
+    assert {lock.inputs["level"] for lock in locks} == {"CanNotDelete"}
+    assert {plan.by_urn(lock.parent).type for lock in locks} == {
+        "cmkpg:index:CmkVault",
+        "cmkpg:index:EncryptedCosmosPgCluster",
+    }
+    assert run_stack(BASE).by_type(LOCK) == []
+
+
+# -- brownfield: existing identity, vault and key ------------------------------------------------
+
+SEC = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/sec-rg/providers"
+IDENTITY_ID = f"{SEC}/Microsoft.ManagedIdentity/userAssignedIdentities/db-identity"
+VAULT_ID = f"{SEC}/Microsoft.KeyVault/vaults/sec-kv"
+KEY_ID = f"{VAULT_ID}/keys/db-key"
+KEY_URI = "https://sec-kv.vault.azure.net/keys/db-key/0123456789abcdef0123456789abcdef"
+
+
+def test_existing_identity_and_key_are_read_and_the_cluster_points_at_them():
+    plan = run_stack({**BASE, "identity.existingId": IDENTITY_ID, "key.existingId": KEY_ID})
+    assert plan.one(IDENTITY).read and plan.one(KEY).read and plan.one(VAULT).read
+    assert not [
+        r for r in plan.resources if r.custom and not r.read and r.type in (IDENTITY, KEY, VAULT)
+    ]
+    cluster = plan.one(CLUSTER).inputs
+    assert cluster["identity"]["userAssignedIdentities"] == [IDENTITY_ID]
+    assert cluster["dataEncryption"]["primaryUserAssignedIdentityId"] == IDENTITY_ID
+    assert cluster["dataEncryption"]["primaryKeyUri"] == plan.one(KEY).outputs["keyUriWithVersion"]
+    # The key's vault is derived from its id, and the identity still gets its grant there.
+    policy = plan.one(ACCESS_POLICY).inputs
+    assert (policy["vaultName"], policy["resourceGroupName"]) == ("sec-kv", "sec-rg")
+    assert plan.outputs["keyId"] == KEY_ID and plan.outputs["identityId"] == IDENTITY_ID
+
+
+def test_key_by_versioned_uri_with_access_granted_elsewhere():
+    plan = run_stack(
+        {
+            **BASE,
+            "identity.existingId": IDENTITY_ID,
+            "vault.existingId": VAULT_ID,
+            "vault.manageAccessPolicy": False,
+            "key.existingId": KEY_URI,
+        }
+    )
+    assert plan.by_type(KEY) == [] and plan.by_type(ACCESS_POLICY) == []
+    assert plan.one(CLUSTER).inputs["dataEncryption"]["primaryKeyUri"] == KEY_URI
+    assert plan.one(CLUSTER).replacement_trigger["key"] == KEY_URI.rsplit("/", 1)[0]
+
+
+def test_new_key_in_an_existing_vault():
+    plan = run_stack({**BASE, "vault.existingId": VAULT_ID, "locks": True})
+    key = plan.one(KEY)
+    assert not key.read and key.protect and key.retain_on_delete
+    assert (key.inputs["vaultName"], key.inputs["resourceGroupName"]) == ("sec-kv", "sec-rg")
+    # Only the cluster is locked: the existing vault belongs to its owners.
+    assert [lock.inputs["scope"] for lock in plan.by_type(LOCK)] == [plan.one(CLUSTER).id]
+
+
+def test_existing_vault_in_another_subscription_cannot_take_our_access_policy():
+    other = VAULT_ID.replace(
+        "00000000-0000-0000-0000-000000000000", "00000000-0000-0000-0000-0000000000ff"
+    )
+    with pytest.raises(
+        Exception, match="its access policy would be created in the wrong subscription"
+    ):
+        run_stack({**BASE, "vault.existingId": other})
+
+
+# -- the encryption guard: an existing cluster's encryption never changes in place ---------------
+
+
+def deployed(config, **mocks):
+    """Outputs of a deployment of ``config``, as the next run's self-reference reads them."""
+    return run_stack(config, mocks=AzureMocks(**mocks)).raw_outputs
+
+
+def test_first_deployment_and_unchanged_redeployments_pass_the_guard():
+    previous = deployed(BASE)
+    plan = run_stack(BASE, mocks=AzureMocks(previous_outputs=previous))
+    assert plan.one(CLUSTER).inputs["resourceGroupName"] == "rg-cmkpg-dev"
+    rotated = run_stack(BASE, mocks=AzureMocks(previous_outputs=previous, key_generation=2))
+    assert rotated.by_type(CLUSTER)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "detail"),
+    [
+        (
+            {**BASE, "encryption": "serviceManaged"},
+            BASE,
+            "encryption from 'serviceManaged' to 'customerManaged'",
+        ),
+        (
+            BASE,
+            {**BASE, "encryption": "serviceManaged"},
+            "encryption from 'customerManaged' to 'serviceManaged'",
+        ),
+        (BASE, {**BASE, "key.name": "cmkpg-key-2"}, "keyUri from 'https://cmkpg-vault"),
+        (BASE, {**BASE, "identity.name": "id-other"}, "identityId from '/subscriptions/"),
+    ],
+)
+def test_an_encryption_change_on_the_existing_cluster_stops_with_the_runbook(before, after, detail):
+    with pytest.raises(Exception) as error:
+        run_stack(after, mocks=AzureMocks(previous_outputs=deployed(before)))
+    message = str(error.value)
+    assert "the cluster cmkpg-dev exists and its encryption cannot change in place" in message
+    assert detail in message
+    assert "Move an existing cluster to customer-managed keys" in message
+
+
+def test_the_guard_holds_without_protection_too():
+    unprotected = {**BASE, "protect": False}
+    with pytest.raises(Exception, match="replacing the cluster would delete its data"):
+        run_stack(
+            {**unprotected, "encryption": "serviceManaged"},
+            mocks=AzureMocks(previous_outputs=deployed(unprotected)),
+        )
+
+
+def test_a_new_cluster_name_is_a_new_cluster_and_passes():
+    plan = run_stack(
+        {**BASE, "encryption": "serviceManaged", "cluster.name": "cmkpg-dev-2"},
+        mocks=AzureMocks(previous_outputs=deployed(BASE)),
+    )
+    assert plan.one(CLUSTER).inputs["clusterName"] == "cmkpg-dev-2"

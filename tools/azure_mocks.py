@@ -127,6 +127,10 @@ class AzureMocks(pulumi.runtime.Mocks):
     :param existing: state overrides for resources read by id (``Resource.get``), keyed by
         ARM id, deep-merged over a healthy default; e.g. a vault with purge protection off.
     :param location: region reported for existing resources unless overridden.
+    :param stack_references: answers ``pulumi.StackReference``: stack name -> (outputs,
+        names of the secret ones).
+    :param previous_outputs: what a reference to the running stack itself reads: the
+        outputs of its last deployment. Default: none (a stack never deployed).
     """
 
     def __init__(
@@ -135,7 +139,11 @@ class AzureMocks(pulumi.runtime.Mocks):
         key_generation: int = 1,
         existing: Mapping[str, State] | None = None,
         location: str = "westeurope",
+        stack_references: Callable[[str], tuple[State, list[str]]] | None = None,
+        previous_outputs: State | None = None,
     ) -> None:
+        self.stack_references = stack_references
+        self.previous_outputs = previous_outputs or {}
         self.key_generation = key_generation
         self.existing = {k.lower(): v for k, v in (existing or {}).items()}
         self.location = location
@@ -361,6 +369,18 @@ class AzureMocks(pulumi.runtime.Mocks):
         return rid, state
 
     def _existing_state(self, typ: str, rid: str) -> State:
+        if typ == "pulumi:pulumi:StackReference":
+            running = "/".join(
+                (pulumi.get_organization(), pulumi.get_project(), pulumi.get_stack())
+            )
+            if rid == running:
+                return {"name": rid, "outputs": self.previous_outputs, "secretOutputNames": []}
+            if self.stack_references is None:
+                raise NotImplementedError(
+                    f"the offline engine cannot read stack {rid}: no stack references given"
+                )
+            outputs, secret_names = self.stack_references(rid)
+            return {"name": rid, "outputs": outputs, "secretOutputNames": secret_names}
         base: State = {"location": self.location, "tags": {}}
         if typ == "azure-native:managedidentity:UserAssignedIdentity":
             arm = _parse(rid, "Microsoft.ManagedIdentity/userAssignedIdentities")

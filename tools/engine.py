@@ -24,6 +24,8 @@ from pulumi.runtime.sync_await import _sync_await
 
 SECRET = "[secret]"
 UNKNOWN = "[unknown]"
+# What DIY backends (local file, Azure Blob) call every stack's organization.
+ORGANIZATION = "organization"
 
 # Markers of Pulumi's wire format (sdk/go/common/resource/sig).
 _SIG = "4dabf18193072939515e22adb298388d"
@@ -143,6 +145,12 @@ class Plan:
     resources: list[Registration]
     outputs: dict[str, Any]
     messages: list[tuple[str, str]]
+    raw_outputs: dict[str, Any] = field(default_factory=dict, repr=False)
+    """Stack outputs with secrets in clear: for stack references, never printed."""
+
+    @property
+    def secret_outputs(self) -> list[str]:
+        return sorted(k for k, v in self.outputs.items() if v == SECRET)
 
     def by_type(self, resource_type: str) -> list[Registration]:
         return [r for r in self.resources if r.type == resource_type]
@@ -175,6 +183,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         super().__init__(mocks)
         self.registrations: dict[str, Registration] = {}
         self.stack_outputs: dict[str, Any] = {}
+        self.raw_stack_outputs: dict[str, Any] = {}
 
     def RegisterResource(self, request: Any) -> Any:
         if request.type == "pulumi:pulumi:Stack":
@@ -237,9 +246,11 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         )
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
-        outputs = mask(_struct(request.outputs))
+        wire = _struct(request.outputs)
+        outputs = mask(wire)
         if "::pulumi:pulumi:Stack::" in request.urn:
             self.stack_outputs = outputs
+            self.raw_stack_outputs = _unwrap(wire)
         elif request.urn in self.registrations:
             self.registrations[request.urn].outputs = outputs
         return super().RegisterResourceOutputs(request)
@@ -291,20 +302,27 @@ def _run(
     loop = asyncio.new_event_loop()
     loop.set_exception_handler(lambda _loop, _context: None)  # failures surface via run()
     asyncio.set_event_loop(loop)
+    # The SDK tracks pending output tasks in a set whose default is shared by every context
+    # (and rewritten by each fresh one). Each run gets its own before the SDK creates any
+    # task, so runs, even nested ones, never wait on each other's tasks.
+    pulumi_settings.SETTINGS.outputs = set()
     pulumi.runtime.set_all_config(config, secret_keys)
     logger = logging.getLogger(f"cmkpg.engine.{id(mocks)}")
     logger.propagate = False
     collector = _Collector()
     logger.addHandler(collector)
     pulumi.runtime.set_mocks(
-        mocks, project=project, stack=stack, preview=True, logger=logger, monitor=monitor
+        mocks,
+        project=project,
+        stack=stack,
+        preview=True,
+        logger=logger,
+        monitor=monitor,
+        organization=ORGANIZATION,
     )
     # set_mocks installs a placeholder stack; the program gets a fresh one that records its
     # exports, exactly as the CLI's language host does.
     pulumi_settings.ROOT.set(None)
-    # Like pulumi.runtime.test: start with no RPCs or output tasks of an earlier run.
-    pulumi_settings.SETTINGS.rpc_manager.clear()
-    pulumi_settings.SETTINGS.outputs.clear()
     try:
         _sync_await(run_in_stack(program))
     finally:
@@ -315,11 +333,11 @@ def _run(
         loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         loop.close()
         asyncio.set_event_loop(None)
-        pulumi_settings.SETTINGS.outputs.clear()
     return Plan(
         project=project,
         stack=stack,
         resources=list(monitor.registrations.values()),
         outputs=monitor.stack_outputs,
         messages=collector.messages,
+        raw_outputs=monitor.raw_stack_outputs,
     )

@@ -14,6 +14,7 @@ import argparse
 import json
 import runpy
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -36,11 +37,14 @@ def plan_stack(
     project_dir: Path = ROOT,
     mocks: AzureMocks | None = None,
 ) -> engine.Plan:
-    """Plan ``stack`` from ``config_file`` (default ``Pulumi.<stack>.yaml``).
+    """Plan ``stack`` of the project in ``project_dir`` from ``config_file`` (default
+    ``Pulumi.<stack>.yaml`` there). A ``pulumi.StackReference`` to another project of this
+    repository is answered by planning that project's stack offline first.
 
     Raises StackConfigError or ConfigError for invalid configuration; anything else the
     program raises propagates.
     """
+    project_dir = project_dir.resolve()
     project = load_project(project_dir / "Pulumi.yaml")
     config = load_stack_config(config_file or project_dir / f"Pulumi.{stack}.yaml", project)
     main = project_dir / "__main__.py"
@@ -50,8 +54,44 @@ def plan_stack(
         stack=stack,
         config=config.values,
         secret_keys=config.secret_keys,
-        mocks=mocks or AzureMocks(),
+        mocks=mocks or AzureMocks(stack_references=local_stack_outputs),
     )
+
+
+def local_projects() -> dict[str, Path]:
+    """Pulumi projects of this repository (the root and ``examples/*``), by project name."""
+    found = {}
+    for path in [ROOT / "Pulumi.yaml", *sorted(ROOT.glob("examples/*/Pulumi.yaml"))]:
+        found[load_project(path).name] = path.parent
+    return found
+
+
+def local_stack_outputs(reference: str) -> tuple[dict[str, Any], list[str]]:
+    """Outputs of ``[<org>/]<project>/<stack>`` (and which are secret), planned offline."""
+    *_, project, stack = ["", "", *reference.split("/")]
+    projects = local_projects()
+    if project not in projects:
+        raise LookupError(
+            f"stack reference {reference!r}: no project {project!r} in this repository "
+            f"(known: {', '.join(sorted(projects))})"
+        )
+    # Planned on a thread of its own: the engine owns the event loop of the thread it runs
+    # on, and this is called from inside the referencing stack's run.
+    result: dict[str, Any] = {}
+
+    def plan_referenced() -> None:
+        try:
+            result["plan"] = plan_stack(stack, project_dir=projects[project])
+        except Exception as error:  # re-raised below, on the caller's thread
+            result["error"] = error
+
+    worker = threading.Thread(target=plan_referenced, name=f"plan {reference}")
+    worker.start()
+    worker.join()
+    if "error" in result:
+        raise RuntimeError(f"stack reference {reference!r}: {result['error']}") from result["error"]
+    plan: engine.Plan = result["plan"]
+    return plan.raw_outputs, plan.secret_outputs
 
 
 # -- rendering -------------------------------------------------------------------------------
@@ -150,6 +190,14 @@ def render_tree(plan: engine.Plan, out: TextIO) -> None:
             out.write(f"\n{severity}: {message}\n")
 
 
+def root_cause(error: BaseException) -> str:
+    """The message of the innermost exception: the SDK wraps a failure in an input once per
+    resource it passes through ("While processing resource ...")."""
+    while error.__cause__ is not None:
+        error = error.__cause__
+    return str(error)
+
+
 def plan_json(plan: engine.Plan) -> dict[str, Any]:
     document = plan.to_json()
     document["resources"].sort(key=lambda r: r["urn"])
@@ -170,10 +218,24 @@ def main(
         "--config", type=Path, help="stack config file (default: Pulumi.<stack>.yaml)"
     )
     parser.add_argument("--json", action="store_true", help="print the plan as one JSON document")
+    parser.add_argument(
+        "--deployed",
+        type=Path,
+        help="outputs of the stack's last deployment (`pulumi stack output --json`), to check "
+        "a change against what exists; default: a stack never deployed",
+    )
+    parser.add_argument(
+        "--project-dir",
+        type=Path,
+        default=ROOT,
+        help="directory of the Pulumi project (default: this repository's root)",
+    )
     args = parser.parse_args(argv)
 
     try:
-        plan = plan_stack(args.stack, args.config)
+        deployed = json.loads(args.deployed.read_text()) if args.deployed else None
+        mocks = AzureMocks(stack_references=local_stack_outputs, previous_outputs=deployed)
+        plan = plan_stack(args.stack, args.config, project_dir=args.project_dir, mocks=mocks)
     except (StackConfigError, ConfigError) as error:
         for line in error.errors:
             err.write(f"error: {line}\n")
@@ -183,7 +245,7 @@ def main(
             err.write(f"error: {line}\n")
         return EXIT_INVALID_CONFIG
     except Exception as error:
-        err.write(f"error: the preview failed: {error}\n")
+        err.write(f"error: the preview failed: {root_cause(error)}\n")
         return EXIT_FAILED
 
     try:
