@@ -1,0 +1,52 @@
+"""Database team's stack: the cluster, encrypted with a key another team owns.
+
+Identity, vault, access policy and key come from the security stack's outputs; this stack
+holds no permission on them. Deploy the security stack first.
+"""
+
+import pulumi
+from pulumi_azure_native import resources
+
+from components import (
+    CustomerManagedKey,
+    EncryptedCosmosPgCluster,
+    EncryptedCosmosPgClusterArgs,
+)
+from components.base import require_region
+
+config = pulumi.Config()
+location = config.require("location")
+security = pulumi.StackReference(config.require("securityStack"))
+
+# Identity, vault, key and cluster must share a region: fail the preview, not the deploy.
+key_region = require_region(
+    security.require_output("location"), location, "the security stack's key"
+)
+group = resources.ResourceGroup(
+    "database-rg",
+    resource_group_name=f"rg-orders-db-{pulumi.get_stack()}",
+    location=location,
+    opts=pulumi.ResourceOptions(protect=True),
+)
+cluster = EncryptedCosmosPgCluster(
+    "orders",
+    EncryptedCosmosPgClusterArgs(
+        resource_group_name=group.name,
+        location=location,
+        cluster_name=f"orders-db-{pulumi.get_stack()}",
+        customer_managed_key=CustomerManagedKey(
+            key_versioned_uri=pulumi.Output.all(
+                security.require_output("keyVersionedUri"),
+                key_region,
+                security.require_output("accessPolicyId"),
+            ).apply(lambda values: values[0]),
+            key_uri=security.require_output("keyUri"),
+            identity_id=security.require_output("identityId"),
+        ),
+        lock=True,
+    ),
+)
+
+pulumi.export("clusterId", cluster.id)
+pulumi.export("coordinatorFqdn", cluster.coordinator_fqdn)
+pulumi.export("connectionString", cluster.connection_string)

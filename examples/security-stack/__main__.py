@@ -1,0 +1,66 @@
+"""Security team's stack: everything the database needs to use a customer-managed key.
+
+It owns the key material and who may use it (separation of duties); the database stack
+only receives ids and URIs through a StackReference and can neither change nor delete them.
+"""
+
+import pulumi
+from pulumi_azure_native import resources
+
+from components import (
+    CmkIdentity,
+    CmkIdentityArgs,
+    CmkKey,
+    CmkKeyArgs,
+    CmkVault,
+    CmkVaultArgs,
+    KeyRotationPolicy,
+)
+
+config = pulumi.Config()
+location = config.require("location")
+
+group = resources.ResourceGroup(
+    "security-rg",
+    resource_group_name=f"rg-cmk-security-{pulumi.get_stack()}",
+    location=location,
+    opts=pulumi.ResourceOptions(protect=True),
+)
+identity = CmkIdentity("orders", CmkIdentityArgs(location=location, resource_group_name=group.name))
+vault = CmkVault(
+    "orders",
+    CmkVaultArgs(
+        location=location,
+        resource_group_name=group.name,
+        grantee_principal_id=identity.principal_id,
+        sku="premium",
+        lock=True,
+    ),
+)
+key = CmkKey(
+    "orders",
+    CmkKeyArgs(
+        vault_name=vault.name,
+        resource_group_name=vault.resource_group_name,
+        vault_sku="premium",
+        key_type="RSA-HSM",
+        size=3072,
+        rotation=KeyRotationPolicy(
+            auto_rotate_after_days=180, expires_after_days=365, notify_before_expiry_days=30
+        ),
+    ),
+)
+
+# The contract with the database stack: these names are what it reads.
+pulumi.export("location", location)
+pulumi.export("identityId", identity.id)
+pulumi.export("identityPrincipalId", identity.principal_id)
+pulumi.export("vaultId", vault.id)
+pulumi.export("keyId", key.id)
+pulumi.export("keyUri", key.uri)
+pulumi.export("keyVersionedUri", key.versioned_uri)
+# Published only once the identity may use the key, so a consumer cannot race the grant.
+pulumi.export(
+    "accessPolicyId",
+    vault.access_policy.id if vault.access_policy else pulumi.Output.from_input(""),
+)
