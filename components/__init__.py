@@ -15,6 +15,7 @@ from .cluster import (
 )
 from .identity import CmkIdentity, CmkIdentityArgs
 from .key import CmkKey, CmkKeyArgs, KeyRotationPolicy
+from .monitoring import CmkMonitoring, CmkMonitoringArgs
 from .validation import ValidationError
 from .vault import CmkVault, CmkVaultArgs
 
@@ -24,6 +25,8 @@ __all__ = [
     "CmkIdentityArgs",
     "CmkKey",
     "CmkKeyArgs",
+    "CmkMonitoring",
+    "CmkMonitoringArgs",
     "CmkVault",
     "CmkVaultArgs",
     "CustomerManagedKey",

@@ -41,6 +41,14 @@ from .key import (
     KeyRotationPolicy,
     existing_key_reference,
 )
+from .monitoring import (
+    EMAIL,
+    RETENTION_DAYS,
+    WEBHOOK,
+    duplicates,
+    existing_workspace_id,
+    redact_webhook,
+)
 from .resource_ids import KEY_VAULT, KEY_VAULT_KEY, parse_arm_id, parse_key_uri
 from .validation import (
     Rule,
@@ -227,6 +235,38 @@ KEYS: tuple[ConfigKey, ...] = (
         "Geo-redundant backup; not supported with customerManaged.",
     ),
     _key(
+        "monitoring.enabled",
+        "boolean",
+        True,
+        "Alerts (Resource Health, vault changes, key lifecycle, failed key access) and Key "
+        "Vault audit logs; customerManaged stacks only.",
+    ),
+    _key(
+        "monitoring.emails",
+        "array",
+        [],
+        "E-mail receivers of the alerts. With monitoring, at least one e-mail or webhook.",
+    ),
+    _key(
+        "monitoring.webhooks",
+        "array",
+        [],
+        "https webhook receivers of the alerts; set with --secret (such URLs carry tokens).",
+        secret=True,
+    ),
+    _key(
+        "monitoring.logAnalyticsWorkspaceId",
+        "string",
+        "",
+        "Existing Log Analytics workspace for the vault's audit logs. Empty: create one.",
+    ),
+    _key(
+        "monitoring.logRetentionDays",
+        "integer",
+        90,
+        "Retention of a new Log Analytics workspace, 30-730 days.",
+    ),
+    _key(
         "cluster.administratorLoginPassword",
         "string",
         "",
@@ -237,8 +277,14 @@ KEYS: tuple[ConfigKey, ...] = (
     ),
 )
 KEYS_BY_NAME = {k.name: k for k in KEYS}
-# Keys that only mean something with customer-managed keys.
-_CMK_PREFIXES = ("identity.", "vault.", "key.")
+# Keys that only mean something with customer-managed keys (monitoring.enabled may say
+# false anywhere).
+_NOT_FOR_SERVICE_MANAGED = frozenset(
+    k.name
+    for k in KEYS
+    if k.name.startswith(("identity.", "vault.", "key.", "monitoring."))
+    and k.name != "monitoring.enabled"
+)
 
 
 class ConfigError(pulumi.RunError):
@@ -276,6 +322,14 @@ class ClusterSettings:
 
 
 @dataclass(frozen=True)
+class MonitoringSettings:
+    emails: tuple[str, ...]
+    webhooks: tuple[str, ...] = field(repr=False)
+    log_analytics_workspace_id: str | None
+    log_retention_days: int
+
+
+@dataclass(frozen=True)
 class StackSettings:
     """Validated settings of one stack."""
 
@@ -297,6 +351,8 @@ class StackSettings:
     vault_manage_access_policy: bool
     key: KeySettings
     cluster: ClusterSettings
+    monitoring: MonitoringSettings | None
+    """None when off: serviceManaged, or monitoring.enabled false."""
 
     @property
     def customer_managed(self) -> bool:
@@ -520,9 +576,11 @@ def load_settings(
     key = _key_settings(r, None if vault_existing else vault_sku, key_existing, now)
     cluster = _cluster_settings(r, stack, secrets)
 
+    monitoring = _monitoring_settings(r) if encryption == "customerManaged" else None
+
     if encryption == "serviceManaged":
         for name in sorted(own):
-            if name in KEYS_BY_NAME and name.startswith(_CMK_PREFIXES) and r.is_set(name):
+            if name in _NOT_FOR_SERVICE_MANAGED and r.is_set(name):
                 r.fail(
                     name,
                     r._parse(KEYS_BY_NAME[name], own[name], report=False),
@@ -558,6 +616,7 @@ def load_settings(
         vault_manage_access_policy=manage_access_policy,
         key=key,
         cluster=cluster,
+        monitoring=monitoring,
     )
 
 
@@ -586,6 +645,55 @@ def _timestamp(r: _Reader, name: str) -> datetime | None:
     except ValueError as err:
         r.fail(name, text, str(err))
         return None
+
+
+def _monitoring_settings(r: _Reader) -> MonitoringSettings | None:
+    """Receivers and log settings; None when monitoring.enabled is false or invalid."""
+    before = len(r.errors)
+    enabled = r.get("monitoring.enabled")
+    emails = r.get("monitoring.emails")
+    webhooks = r.get("monitoring.webhooks")
+    workspace = r.get("monitoring.logAnalyticsWorkspaceId", existing_workspace_id) or None
+    retention = r.get("monitoring.logRetentionDays", RETENTION_DAYS)
+    if enabled is False:
+        _refuse_if_set(
+            r,
+            (
+                "monitoring.emails",
+                "monitoring.webhooks",
+                "monitoring.logAnalyticsWorkspaceId",
+                "monitoring.logRetentionDays",
+            ),
+            "configures monitoring, which monitoring.enabled turns off",
+        )
+        return None
+    if emails is None or webhooks is None:  # not lists: already reported
+        return None
+    if not emails and not webhooks:
+        r.errors.append(
+            f"{r.field('monitoring.emails')}: no receivers; alerts about a lost key must reach "
+            "someone: give at least one e-mail address (or a webhook), or set "
+            "monitoring.enabled false"
+        )
+    for email in emails:
+        r.errors += check(r.field("monitoring.emails"), email, EMAIL)
+    for email in duplicates(emails, fold_case=True):
+        r.fail("monitoring.emails", email, "is listed more than once")
+    webhook_field = r.field("monitoring.webhooks")
+    if webhooks and "monitoring.webhooks" not in r.secret_keys:
+        r.errors.append(
+            f"{webhook_field}: is set in plain text; webhook URLs carry credentials, so set "
+            "the list with `pulumi config set --secret monitoring.webhooks "
+            "'[\"https://...\"]'`"
+        )
+    for webhook in webhooks:
+        if complaint := WEBHOOK(webhook):
+            r.errors.append(f"{webhook_field}: {redact_webhook(webhook)} {complaint}")
+    for webhook in duplicates(webhooks):
+        r.errors.append(f"{webhook_field}: {redact_webhook(webhook)} is listed more than once")
+    if len(r.errors) > before:
+        return None
+    return MonitoringSettings(tuple(emails), tuple(webhooks), workspace, retention)
 
 
 def _refuse_if_set(r: _Reader, names: Sequence[str], complaint: str) -> None:

@@ -14,6 +14,7 @@ from .cluster import (
 )
 from .identity import CmkIdentity, CmkIdentityArgs
 from .key import CmkKey, CmkKeyArgs
+from .monitoring import CmkMonitoring, CmkMonitoringArgs
 from .settings import StackSettings
 from .vault import CmkVault, CmkVaultArgs
 
@@ -38,9 +39,9 @@ def deploy(settings: StackSettings) -> dict[str, Any]:
         "resourceGroupName": resource_group_name,
         "encryption": settings.encryption,
     }
-    cmk = None
+    cmk = cmk_parts = None
     if settings.customer_managed:
-        cmk, cmk_outputs = _customer_managed_key(settings, resource_group_name)
+        cmk, cmk_parts, cmk_outputs = _customer_managed_key(settings, resource_group_name)
         outputs.update(cmk_outputs)
 
     cluster_settings = settings.cluster
@@ -67,6 +68,8 @@ def deploy(settings: StackSettings) -> dict[str, Any]:
             tags=settings.tags,
         ),
     )
+    if settings.monitoring is not None and cmk is not None:
+        outputs.update(_monitoring(settings, resource_group_name, cluster, cmk_parts))
     outputs.update(
         clusterId=cluster.id,
         clusterName=cluster.name,
@@ -80,7 +83,7 @@ def deploy(settings: StackSettings) -> dict[str, Any]:
 
 def _customer_managed_key(
     settings: StackSettings, resource_group_name: pulumi.Input[str]
-) -> tuple[CustomerManagedKey, dict[str, Any]]:
+) -> tuple[CustomerManagedKey, tuple[CmkIdentity, CmkVault, CmkKey], dict[str, Any]]:
     identity_existing = settings.identity_existing_id
     identity = CmkIdentity(
         NAME,
@@ -137,7 +140,43 @@ def _customer_managed_key(
         "keyUri": key.uri,
         "keyVersionedUri": key.versioned_uri,
     }
-    return CustomerManagedKey.from_components(identity, vault, key), outputs
+    cmk = CustomerManagedKey.from_components(identity, vault, key)
+    return cmk, (identity, vault, key), outputs
+
+
+def _monitoring(
+    settings: StackSettings,
+    resource_group_name: pulumi.Input[str],
+    cluster: EncryptedCosmosPgCluster,
+    cmk_parts: tuple[CmkIdentity, CmkVault, CmkKey],
+) -> dict[str, Any]:
+    identity, vault, key = cmk_parts
+    config = settings.monitoring
+    assert config is not None
+    monitoring = CmkMonitoring(
+        NAME,
+        CmkMonitoringArgs(
+            resource_group_name=resource_group_name,
+            location=settings.location,
+            cluster_id=cluster.id,
+            vault_id=vault.id,
+            key_name=key.name,
+            identity_principal_id=identity.principal_id,
+            emails=config.emails,
+            webhooks=config.webhooks,
+            log_analytics_workspace_id=config.log_analytics_workspace_id,
+            log_retention_days=config.log_retention_days,
+            tags=settings.tags,
+        ),
+    )
+    return {
+        "actionGroupId": monitoring.action_group_id,
+        "resourceHealthAlertId": monitoring.resource_health_alert_id,
+        "vaultAlertId": monitoring.vault_alert_id,
+        "keyAlertId": monitoring.key_alert_id,
+        "keyAccessFailureAlertId": monitoring.key_access_failure_alert_id,
+        "logAnalyticsWorkspaceId": monitoring.log_analytics_workspace_id,
+    }
 
 
 RUNBOOK = "README.md, 'Move an existing cluster to customer-managed keys (and back)'"

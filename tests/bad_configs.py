@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-BASE: dict[str, Any] = {"location": "westeurope"}
+# A valid config on its own (tests check that), so each case fails for its own reason only.
+BASE: dict[str, Any] = {"location": "westeurope", "monitoring.emails": ["dba-oncall@example.com"]}
 _SUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/sec-rg/providers"
 IDENTITY_ID = f"{_SUB}/Microsoft.ManagedIdentity/userAssignedIdentities/db-identity"
 VAULT_ID = f"{_SUB}/Microsoft.KeyVault/vaults/sec-kv"
@@ -352,7 +353,59 @@ CASES: list[BadConfig] = [
     ),
     BadConfig(
         "cmk-setting-with-service-managed",
-        {"encryption": "serviceManaged", "key.size": 4096},
+        {"location": "westeurope", "encryption": "serviceManaged", "key.size": 4096},
         "cmkpg:key.size: 4096 is set, but encryption is serviceManaged",
+        replace_base=True,
+    ),
+    # -- monitoring ----------------------------------------------------------------------------
+    BadConfig(
+        "monitoring-without-receivers",
+        {"location": "westeurope"},
+        "cmkpg:monitoring.emails: no receivers; alerts about a lost key must reach someone",
+        replace_base=True,
+    ),
+    BadConfig(
+        "monitoring-email-malformed",
+        {"monitoring.emails": ["dba-oncall@"]},
+        "cmkpg:monitoring.emails: 'dba-oncall@' is not a valid e-mail address",
+    ),
+    BadConfig(
+        "monitoring-email-repeated",
+        {"monitoring.emails": ["a@example.com", "A@example.com"]},
+        "cmkpg:monitoring.emails: 'A@example.com' is listed more than once",
+    ),
+    BadConfig(
+        "monitoring-webhook-in-plain-text",
+        {"monitoring.webhooks": ["https://alerts.example.com/hook?token=abc"]},
+        "cmkpg:monitoring.webhooks: is set in plain text; webhook URLs carry credentials",
+    ),
+    BadConfig(
+        "monitoring-webhook-not-https",
+        {"monitoring.webhooks": ["http://alerts.example.com/hook?token=abc"]},
+        "cmkpg:monitoring.webhooks: 'http://alerts.example.com/…' is not an https URL",
+        secret_keys=("monitoring.webhooks",),
+    ),
+    BadConfig(
+        "monitoring-workspace-not-an-id",
+        {"monitoring.logAnalyticsWorkspaceId": "my-workspace"},
+        "cmkpg:monitoring.logAnalyticsWorkspaceId: 'my-workspace' is not a resource id",
+    ),
+    BadConfig(
+        "monitoring-retention-too-long",
+        {"monitoring.logRetentionDays": 1000},
+        "cmkpg:monitoring.logRetentionDays: 1000 is out of range; use 30..730",
+    ),
+    BadConfig(
+        "monitoring-settings-while-off",
+        {"monitoring.enabled": False, "monitoring.emails": ["dba-oncall@example.com"]},
+        "cmkpg:monitoring.emails: ['dba-oncall@example.com'] is set, but it configures "
+        "monitoring, which monitoring.enabled turns off",
+        replace_base=False,
+    ),
+    BadConfig(
+        "monitoring-with-service-managed",
+        {"encryption": "serviceManaged"},
+        "cmkpg:monitoring.emails: ['dba-oncall@example.com'] is set, but encryption is "
+        "serviceManaged",
     ),
 ]

@@ -19,6 +19,10 @@ MAIN = ROOT / "__main__.py"
 LOCATION = "westeurope"
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 SUB = "00000000-0000-0000-0000-000000000000"
+# The smallest valid stack configs: customer-managed (monitoring needs a receiver) and
+# service-managed.
+CMK = {"location": LOCATION, "monitoring.emails": ["dba-oncall@example.com"]}
+SMK = {"location": LOCATION, "encryption": "serviceManaged"}
 
 CLUSTER = "azure-native:dbforpostgresql:ServerGroupCluster"
 VAULT = "azure-native:keyvault:Vault"

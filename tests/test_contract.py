@@ -18,17 +18,18 @@ import pytest
 from conftest import (
     ACCESS_POLICY,
     CLUSTER,
+    CMK,
     IDENTITY,
     KEY,
     LOCATION,
     PASSWORD,
     RESOURCE_GROUP,
     ROOT,
+    SMK,
     VAULT,
     run_stack,
 )
 
-from components.settings import KEYS_BY_NAME
 from tools import contract
 from tools.engine import Plan, Registration
 from tools.preview import plan_stack
@@ -86,10 +87,7 @@ def test_every_shipped_stack_sends_only_valid_bodies(stack: str, project_dir: Pa
 
 
 def _service_managed_config() -> dict[str, Any]:
-    config: dict[str, Any] = {"location": LOCATION, "encryption": "serviceManaged"}
-    if "monitoring.enabled" in KEYS_BY_NAME:
-        config["monitoring.enabled"] = False
-    return config
+    return dict(SMK)
 
 
 # Plans beyond the shipped files that reach the program's other branches: service-managed
@@ -98,7 +96,8 @@ def _service_managed_config() -> dict[str, Any]:
 VARIANTS: dict[str, Callable[[], dict[str, Any]]] = {
     "service-managed": _service_managed_config,
     "wide-cmk": lambda: {
-        "location": LOCATION,
+        **CMK,
+        "monitoring.webhooks": ["https://alerts.example.com/hook"],
         "tags": ["team=orders"],
         "identity.name": "id-orders",
         "vault.name": "kv-orders-1",
@@ -116,13 +115,13 @@ VARIANTS: dict[str, Callable[[], dict[str, Any]]] = {
         "cluster.coordinatorPublicIpAccess": True,
         "cluster.nodePublicIpAccess": True,
     },
-    "existing-resource-group": lambda: {"location": LOCATION, "resourceGroupName": "rg-shared"},
+    "existing-resource-group": lambda: {**CMK, "resourceGroupName": "rg-shared"},
 }
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_other_configurations_send_only_valid_bodies(variant: str):
-    plan = run_stack(VARIANTS[variant]())
+    plan = run_stack(VARIANTS[variant](), secret_keys=("monitoring.webhooks",))
     results = contract.validate_plan(plan)
     assert {plan.by_urn(urn).type for urn in results} >= {CLUSTER}
     assert _problems(results) == []
@@ -130,7 +129,7 @@ def test_other_configurations_send_only_valid_bodies(variant: str):
 
 def test_sdk_names_become_wire_names():
     # keys.json names the key's times nbf/exp; the SDK calls them notBefore/expires.
-    plan = run_stack(VARIANTS["wide-cmk"]())
+    plan = run_stack(VARIANTS["wide-cmk"](), secret_keys=("monitoring.webhooks",))
     _, body = contract.request_body(plan.one(KEY))
     assert set(body["properties"]["attributes"]) >= {"nbf", "exp"}
     assert body["properties"]["attributes"]["nbf"] == 1577836800  # 2020-01-01T00:00:00Z

@@ -65,7 +65,7 @@ def test_default_preview_prints_the_tree_outputs_and_summary():
         assert lines[child_line].index(child) == lines[parent_line].index(component) + 3
     assert "administratorLoginPassword: [secret]" in out
     assert "connectionString:           [secret]" in out
-    assert "+ 12 to create" in out and "> 1 to read" in out
+    assert "+ 20 to create" in out and "> 1 to read" in out
     assert err == ""
 
 
@@ -74,7 +74,7 @@ def test_json_plan_has_every_field_and_no_secret_in_clear():
     assert code == 0
     document = json.loads(out)
     assert document["project"] == "cmkpg" and document["stack"] == "dev"
-    assert len(document["resources"]) == 12
+    assert len(document["resources"]) == 20
     reads = [r for r in document["resources"] if r["read"]]
     assert [r["type"] for r in reads] == ["pulumi:pulumi:StackReference"]  # the guard's
     for resource in document["resources"]:
@@ -94,6 +94,7 @@ def test_secure_values_become_placeholder_secrets(tmp_path):
     path = tmp_path / "Pulumi.sec.yaml"
     path.write_text(
         "config:\n  cmkpg:location: westeurope\n"
+        "  cmkpg:monitoring.enabled: false\n"
         "  cmkpg:cluster.administratorLoginPassword:\n    secure: v1:AAAA\n"
     )
     code, out, err = run_preview("--stack", "sec", "--config", str(path), "--json")
@@ -161,3 +162,15 @@ def test_example_stacks_plan_with_their_stack_reference_resolved():
     assert code == 0, err
     assert "pulumi:pulumi:StackReference" in out and "organization/cmkpg-security/dev" in out
     assert "azure-native:dbforpostgresql:ServerGroupCluster" in out
+
+
+def test_a_secure_list_becomes_a_placeholder_list(tmp_path):
+    path = tmp_path / "Pulumi.hooks.yaml"
+    path.write_text(
+        "config:\n  cmkpg:location: westeurope\n  cmkpg:monitoring.webhooks:\n    secure: v1:AAAA\n"
+    )
+    code, out, err = run_preview("--stack", "hooks", "--config", str(path), "--json")
+    assert code == 0, err
+    group = next(r for r in json.loads(out)["resources"] if r["type"].endswith("ActionGroup"))
+    assert group["inputs"]["webhookReceivers"][0]["serviceUri"] == "[secret]"
+    assert "offline-preview.invalid" not in out

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from bad_configs import CASES, BadConfig
-from conftest import NOW, ROOT
+from bad_configs import BASE, CASES, BadConfig
+from conftest import CMK, NOW, ROOT
 
 from components.settings import KEYS, ConfigError, load_settings
 from tools import project_file
@@ -35,10 +35,21 @@ def test_the_table_of_bad_configurations_is_large_and_unique():
     assert len({c.id for c in CASES}) == len(CASES)
 
 
+def test_the_base_of_the_bad_configurations_is_valid_on_its_own():
+    # So that every case fails for its own reason.
+    assert load(BASE).encryption == "customerManaged"
+
+
 def test_all_problems_are_reported_at_once():
     with pytest.raises(ConfigError) as error:
         load(
-            {"location": "West Europe", "key.size": 1024, "cluster.nodeCount": 1, "vault.sku": "x"}
+            {
+                **CMK,
+                "location": "West Europe",
+                "key.size": 1024,
+                "cluster.nodeCount": 1,
+                "vault.sku": "x",
+            }
         )
     keys = [line.split(":")[1] for line in error.value.errors]
     assert keys == ["location", "vault.sku", "key.size", "cluster.nodeCount"]
@@ -46,7 +57,7 @@ def test_all_problems_are_reported_at_once():
 
 
 def test_secure_defaults():
-    settings = load({"location": "westeurope"})
+    settings = load(CMK)
     assert settings.encryption == "customerManaged"
     assert settings.protect is True
     assert settings.create_resource_group and settings.resource_group_name == "rg-cmkpg-dev"
@@ -63,6 +74,11 @@ def test_secure_defaults():
     assert cluster.sizing.node_count == 0
     assert cluster.administrator_login_password is None  # generated
     assert settings.tags == {}
+    assert settings.locks is False
+    assert settings.vault_manage_access_policy is True
+    assert settings.key.existing is None and settings.key.rotation is None
+    assert settings.monitoring is not None  # on by default with customer-managed keys
+    assert settings.monitoring.log_retention_days == 90
 
 
 def test_engine_strings_are_parsed_to_their_declared_types():
@@ -74,6 +90,7 @@ def test_engine_strings_are_parsed_to_their_declared_types():
             "cmkpg:tags": '["env=dev", "team=data=platform"]',
             "cmkpg:cluster.nodeCount": "2",
             "cmkpg:cluster.preferredPrimaryZone": "1",
+            "cmkpg:monitoring.emails": '["dba-oncall@example.com"]',
         }
     )
     assert settings.key.size == 4096
@@ -81,12 +98,11 @@ def test_engine_strings_are_parsed_to_their_declared_types():
     assert settings.tags == {"env": "dev", "team": "data=platform"}
     assert settings.cluster.sizing.node_count == 2
     assert settings.cluster.sizing.preferred_primary_zone == "1"
+    assert settings.monitoring.emails == ("dba-oncall@example.com",)
 
 
 def test_other_namespaces_are_left_alone():
-    settings = load(
-        {"location": "westeurope", "azure-native:location": "westeurope", "pulumi:tags": {"a": "b"}}
-    )
+    settings = load({**CMK, "azure-native:location": "westeurope", "pulumi:tags": {"a": "b"}})
     assert settings.location == "westeurope"
 
 
@@ -98,14 +114,14 @@ def test_defaults_filled_in_by_the_cli_do_not_count_as_set():
 
 
 def test_existing_resource_group_is_used_as_is():
-    settings = load({"location": "westeurope", "resourceGroupName": "rg-shared"})
+    settings = load({**CMK, "resourceGroupName": "rg-shared"})
     assert not settings.create_resource_group
     assert settings.resource_group_name == "rg-shared"
 
 
 def test_strong_secret_password_is_accepted_and_kept():
     settings = load(
-        {"location": "westeurope", "cluster.administratorLoginPassword": "Str0ng-Passw0rd"},
+        {**CMK, "cluster.administratorLoginPassword": "Str0ng-Passw0rd"},
         secret_keys=("cmkpg:cluster.administratorLoginPassword",),
     )
     assert settings.cluster.administrator_login_password == "Str0ng-Passw0rd"

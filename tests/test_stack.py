@@ -7,11 +7,13 @@ from bad_configs import CASES, BadConfig
 from conftest import (
     ACCESS_POLICY,
     CLUSTER,
+    CMK,
     IDENTITY,
     KEY,
     LOCATION,
     PASSWORD,
     RESOURCE_GROUP,
+    SMK,
     VAULT,
     created_types,
     run_stack,
@@ -33,6 +35,18 @@ CMK_OUTPUTS = {
     "keyUri",
     "keyVersionedUri",
 }
+MONITORING_OUTPUTS = {
+    "actionGroupId",
+    "resourceHealthAlertId",
+    "vaultAlertId",
+    "keyAlertId",
+    "keyAccessFailureAlertId",
+    "logAnalyticsWorkspaceId",
+}
+WORKSPACE = "azure-native:operationalinsights:Workspace"
+LOG_ALERT = "azure-native:monitor:ScheduledQueryRule"
+GLOBAL_TYPES = ("azure-native:monitor:ActionGroup", "azure-native:monitor:ActivityLogAlert")
+MONITORING_TYPES = (*GLOBAL_TYPES, WORKSPACE, LOG_ALERT, "azure-native:monitor:DiagnosticSetting")
 COMMON_OUTPUTS = {
     "resourceGroupName",
     "encryption",
@@ -54,11 +68,12 @@ def test_dev_stack_plans_the_whole_cmk_chain(dev_plan):
         KEY,
         CLUSTER,
         PASSWORD,
+        *MONITORING_TYPES,
     }
     parents = {
         r.type: dev_plan.by_urn(r.parent).type
         for r in dev_plan.resources
-        if r.custom and not r.read and r.type != RESOURCE_GROUP
+        if r.custom and not r.read and r.type not in (RESOURCE_GROUP, *MONITORING_TYPES)
     }
     assert parents == {
         IDENTITY: "cmkpg:index:CmkIdentity",
@@ -98,14 +113,17 @@ def test_dev_stack_meets_every_cmk_requirement(dev_plan):
 
 
 def test_every_resource_is_in_the_configured_region(dev_plan):
-    located = [r for r in dev_plan.resources if "location" in r.inputs]
-    assert {r.type for r in located} == {RESOURCE_GROUP, IDENTITY, VAULT, CLUSTER}
-    assert {r.inputs["location"] for r in located} == {LOCATION}
+    located = {r.type: r.inputs["location"] for r in dev_plan.resources if "location" in r.inputs}
+    # Action groups and activity-log alerts are global resources: Azure accepts no region.
+    regional = {t: loc for t, loc in located.items() if t not in GLOBAL_TYPES}
+    assert set(regional) == {RESOURCE_GROUP, IDENTITY, VAULT, CLUSTER, WORKSPACE, LOG_ALERT}
+    assert set(regional.values()) == {LOCATION}
+    assert {located[t].lower() for t in GLOBAL_TYPES} == {"global"}
     assert dev_plan.one(KEY).outputs["location"] == LOCATION  # a key lives in its vault
 
 
 def test_dev_stack_outputs_and_secrets(dev_plan):
-    assert set(dev_plan.outputs) == COMMON_OUTPUTS | CMK_OUTPUTS
+    assert set(dev_plan.outputs) == COMMON_OUTPUTS | CMK_OUTPUTS | MONITORING_OUTPUTS
     assert dev_plan.outputs["administratorLoginPassword"] == "[secret]"
     assert dev_plan.outputs["connectionString"] == "[secret]"
     assert dev_plan.outputs["encryption"] == "customerManaged"
@@ -120,15 +138,15 @@ def test_tags_reach_every_taggable_resource(dev_plan):
 
 
 def test_protection_by_default_and_none_with_protect_false():
-    protected = run_stack({"location": LOCATION})
+    protected = run_stack(CMK)
     assert [protected.one(t).protect for t in (VAULT, KEY, CLUSTER)] == [True] * 3
-    unprotected = run_stack({"location": LOCATION, "protect": False})
+    unprotected = run_stack({**CMK, "protect": False})
     assert [unprotected.one(t).protect for t in (VAULT, KEY, CLUSTER)] == [False] * 3
     assert not any(r.retain_on_delete for r in unprotected.resources)
 
 
 def test_service_managed_stack_is_the_cluster_alone():
-    plan = run_stack({"location": LOCATION, "encryption": "serviceManaged"})
+    plan = run_stack(SMK)
     assert created_types(plan) == {RESOURCE_GROUP, CLUSTER, PASSWORD}
     cluster = plan.one(CLUSTER)
     assert "dataEncryption" not in cluster.inputs and "identity" not in cluster.inputs
@@ -137,7 +155,7 @@ def test_service_managed_stack_is_the_cluster_alone():
 
 
 def test_existing_resource_group_is_not_created():
-    plan = run_stack({"location": LOCATION, "resourceGroupName": "rg-shared"})
+    plan = run_stack({**CMK, "resourceGroupName": "rg-shared"})
     assert plan.by_type(RESOURCE_GROUP) == []
     assert {plan.one(t).inputs["resourceGroupName"] for t in (IDENTITY, VAULT, CLUSTER)} == {
         "rg-shared"
@@ -146,7 +164,7 @@ def test_existing_resource_group_is_not_created():
 
 def test_secret_password_from_config_is_used_and_stays_secret():
     plan = run_stack(
-        {"location": LOCATION, "cluster.administratorLoginPassword": "Str0ng-Passw0rd"},
+        {**CMK, "cluster.administratorLoginPassword": "Str0ng-Passw0rd"},
         secret_keys=("cluster.administratorLoginPassword",),
     )
     assert plan.by_type(PASSWORD) == []
@@ -168,7 +186,7 @@ def test_invalid_config_registers_nothing(case: BadConfig):
 
 # -- safety: protection, encryption changes, rotation -----------------------------------------
 
-BASE = {"location": LOCATION}
+BASE = CMK
 
 
 def cluster_change(before_config, after_config, *, before_mocks=None, after_mocks=None):
@@ -200,13 +218,13 @@ def test_a_different_key_replaces_the_cluster_and_protection_refuses():
 
 
 def test_switching_to_customer_managed_keys_is_refused_not_updated_in_place():
-    change, _, _ = cluster_change({**BASE, "encryption": "serviceManaged"}, BASE)
+    change, _, _ = cluster_change(SMK, BASE)
     assert change.kind == "replace" and change.refused
     assert "dataEncryption" in change.paths and "identity" in change.paths
 
 
 def test_switching_back_to_service_managed_keys_is_refused_too():
-    change, _, _ = cluster_change(BASE, {**BASE, "encryption": "serviceManaged"})
+    change, _, _ = cluster_change(BASE, SMK)
     assert change.kind == "replace" and change.refused
 
 
@@ -224,8 +242,7 @@ def test_scaling_and_tags_update_in_place():
 
 
 def test_without_protection_an_encryption_change_is_a_plain_replacement():
-    unprotected = {**BASE, "protect": False}
-    change, _, _ = cluster_change(unprotected, {**unprotected, "encryption": "serviceManaged"})
+    change, _, _ = cluster_change({**CMK, "protect": False}, {**SMK, "protect": False})
     assert change.kind == "replace" and not change.refused
 
 
@@ -334,13 +351,13 @@ def test_first_deployment_and_unchanged_redeployments_pass_the_guard():
     ("before", "after", "detail"),
     [
         (
-            {**BASE, "encryption": "serviceManaged"},
+            SMK,
             BASE,
             "encryption from 'serviceManaged' to 'customerManaged'",
         ),
         (
             BASE,
-            {**BASE, "encryption": "serviceManaged"},
+            SMK,
             "encryption from 'customerManaged' to 'serviceManaged'",
         ),
         (BASE, {**BASE, "key.name": "cmkpg-key-2"}, "keyUri from 'https://cmkpg-vault"),
@@ -357,17 +374,59 @@ def test_an_encryption_change_on_the_existing_cluster_stops_with_the_runbook(bef
 
 
 def test_the_guard_holds_without_protection_too():
-    unprotected = {**BASE, "protect": False}
+    unprotected = {**CMK, "protect": False}
     with pytest.raises(Exception, match="replacing the cluster would delete its data"):
         run_stack(
-            {**unprotected, "encryption": "serviceManaged"},
+            {**SMK, "protect": False},
             mocks=AzureMocks(previous_outputs=deployed(unprotected)),
         )
 
 
 def test_a_new_cluster_name_is_a_new_cluster_and_passes():
     plan = run_stack(
-        {**BASE, "encryption": "serviceManaged", "cluster.name": "cmkpg-dev-2"},
+        {**SMK, "cluster.name": "cmkpg-dev-2"},
         mocks=AzureMocks(previous_outputs=deployed(BASE)),
     )
     assert plan.one(CLUSTER).inputs["clusterName"] == "cmkpg-dev-2"
+
+
+# -- monitoring ---------------------------------------------------------------------------------
+
+
+def test_dev_stack_monitors_the_cluster_vault_and_key(dev_plan):
+    monitoring = [r for r in dev_plan.resources if r.type in MONITORING_TYPES]
+    assert {dev_plan.by_urn(r.parent).type for r in monitoring} == {"cmkpg:index:CmkMonitoring"}
+    scopes = {r.name: r.inputs.get("scopes") for r in monitoring if "scopes" in r.inputs}
+    assert scopes["cmkpg-health"] == [dev_plan.one(CLUSTER).id]
+    assert scopes["cmkpg-vault-changes"] == [dev_plan.one(VAULT).id]
+    group = dev_plan.one("azure-native:monitor:ActionGroup").inputs
+    assert [r["emailAddress"] for r in group["emailReceivers"]] == ["dba-oncall@example.com"]
+    assert dev_plan.one("azure-native:monitor:DiagnosticSetting").inputs["resourceUri"] == (
+        dev_plan.one(VAULT).id
+    )
+
+
+def test_monitoring_can_be_turned_off_and_is_off_with_service_managed_keys():
+    assert not created_types(run_stack({"location": LOCATION, "monitoring.enabled": False})) & set(
+        MONITORING_TYPES
+    )
+    assert not created_types(run_stack(SMK)) & set(MONITORING_TYPES)
+
+
+def test_monitoring_uses_a_given_workspace_and_secret_webhooks():
+    workspace = (
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/ops/providers/"
+        "Microsoft.OperationalInsights/workspaces/ops-logs"
+    )
+    plan = run_stack(
+        {
+            **CMK,
+            "monitoring.logAnalyticsWorkspaceId": workspace,
+            "monitoring.webhooks": ["https://alerts.example.com/hook?token=abc"],
+        },
+        secret_keys=("monitoring.webhooks",),
+    )
+    assert WORKSPACE not in created_types(plan)
+    assert plan.one("azure-native:monitor:DiagnosticSetting").inputs["workspaceId"] == workspace
+    assert plan.outputs["logAnalyticsWorkspaceId"] == workspace
+    assert "token=abc" not in repr(plan.to_json())

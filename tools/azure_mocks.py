@@ -155,6 +155,11 @@ class AzureMocks(pulumi.runtime.Mocks):
             "azure-native:keyvault:Key": self._key,
             "azure-native:dbforpostgresql:ServerGroupCluster": self._cluster,
             "random:index/randomPassword:RandomPassword": self._random_password,
+            "azure-native:monitor:ActionGroup": self._action_group,
+            "azure-native:monitor:ActivityLogAlert": self._activity_log_alert,
+            "azure-native:monitor:ScheduledQueryRule": self._scheduled_query_rule,
+            "azure-native:monitor:DiagnosticSetting": self._diagnostic_setting,
+            "azure-native:operationalinsights:Workspace": self._workspace,
         }
 
     # -- engine entry points ---------------------------------------------------------------
@@ -350,6 +355,76 @@ class AzureMocks(pulumi.runtime.Mocks):
             **args.inputs,
             "result": result,
             "bcryptHash": "$2a$10$" + digest("bcrypt:" + seed, 53),
+        }
+
+    def _action_group(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
+        name = self._autoname(args, "actionGroupName")
+        rid = _arm_id(args.inputs["resourceGroupName"], "Microsoft.Insights", "actionGroups", name)
+        state = {**args.inputs, "name": name, "type": "Microsoft.Insights/ActionGroups"}
+        # Azure reports each e-mail receiver's subscription status.
+        for kind in ("emailReceivers", "smsReceivers", "voiceReceivers"):
+            if args.inputs.get(kind):
+                state[kind] = [{**r, "status": "Enabled"} for r in args.inputs[kind]]
+        return rid, state
+
+    def _activity_log_alert(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
+        name = self._autoname(args, "activityLogAlertName")
+        rid = _arm_id(
+            args.inputs["resourceGroupName"], "Microsoft.Insights", "activityLogAlerts", name
+        )
+        return rid, {
+            **args.inputs,
+            "name": name,
+            "type": "Microsoft.Insights/ActivityLogAlerts",
+            "enabled": args.inputs.get("enabled", True),
+        }
+
+    def _scheduled_query_rule(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
+        name = self._autoname(args, "ruleName")
+        rid = _arm_id(
+            args.inputs["resourceGroupName"], "Microsoft.Insights", "scheduledQueryRules", name
+        )
+        return rid, {
+            **args.inputs,
+            "name": name,
+            "type": "Microsoft.Insights/scheduledQueryRules",
+            "kind": args.inputs.get("kind", "LogAlert"),
+            "createdWithApiVersion": "2025-01-01-preview",
+            "isLegacyLogAnalyticsRule": False,
+            "isWorkspaceAlertsStorageConfigured": False,
+            "etag": digest(f"etag:{rid.lower()}", 16),
+        }
+
+    def _diagnostic_setting(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
+        # An extension resource: its id hangs off the resource it configures.
+        name = self._autoname(args, "name")
+        target = str(args.inputs["resourceUri"]).rstrip("/")
+        rid = f"{target}/providers/Microsoft.Insights/diagnosticSettings/{name}"
+        return rid, {
+            **{k: v for k, v in args.inputs.items() if k != "resourceUri"},
+            "name": name,
+            "type": "Microsoft.Insights/diagnosticSettings",
+        }
+
+    def _workspace(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
+        name = self._autoname(args, "workspaceName")
+        rid = _arm_id(
+            args.inputs["resourceGroupName"], "Microsoft.OperationalInsights", "workspaces", name
+        )
+        sku = dict(args.inputs.get("sku") or {"name": "PerGB2018"})
+        sku.setdefault("lastSkuUpdate", "2026-01-01T00:00:00Z")
+        return rid, {
+            **args.inputs,
+            "name": name,
+            "type": "Microsoft.OperationalInsights/workspaces",
+            "customerId": placeholder_guid(f"workspace:{rid.lower()}"),
+            "sku": sku,
+            "retentionInDays": args.inputs.get("retentionInDays", 30),
+            "provisioningState": "Succeeded",
+            "publicNetworkAccessForIngestion": "Enabled",
+            "publicNetworkAccessForQuery": "Enabled",
+            "createdDate": "2026-01-01T00:00:00Z",
+            "modifiedDate": "2026-01-01T00:00:00Z",
         }
 
     def _generic(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:

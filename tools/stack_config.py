@@ -15,8 +15,10 @@ from typing import Any
 
 import yaml
 
-# Stands in for values the CLI would decrypt; it satisfies the password rules.
+# Stand in for values the CLI would decrypt, by declared type: the string satisfies the
+# password rules, the list is one https URL (as secret webhook receivers are).
 SECRET_PLACEHOLDER = "Offline-Preview-Secret-1"
+SECRET_LIST_PLACEHOLDER = ["https://offline-preview.invalid/secret"]
 
 
 class StackConfigError(Exception):
@@ -67,7 +69,11 @@ def load_stack_config(path: Path, project: Project) -> StackConfig:
     for key, value in raw.items():
         full = key if ":" in key else f"{project.name}:{key}"
         if isinstance(value, dict) and set(value) == {"secure"}:
-            values[full] = SECRET_PLACEHOLDER
+            declared = project.schema.get(full.removeprefix(f"{project.name}:"), {})
+            placeholder = (
+                SECRET_LIST_PLACEHOLDER if declared.get("type") == "array" else SECRET_PLACEHOLDER
+            )
+            values[full] = engine_value(placeholder)
             secret_keys.append(full)
         else:
             values[full] = engine_value(value)
