@@ -3,6 +3,10 @@
 Import the components into any Pulumi Python program::
 
     from components import CmkIdentity, CmkVault, CmkKey, EncryptedCosmosPgCluster
+
+or let one call build the identity-vault-key chain::
+
+    from components import create_customer_managed_key
 """
 
 from .cluster import (
@@ -13,9 +17,11 @@ from .cluster import (
     PointInTimeRestore,
     ReadReplica,
 )
+from .cmk import CmkOptions, CmkResources, create_customer_managed_key
 from .identity import CmkIdentity, CmkIdentityArgs
 from .key import CmkKey, CmkKeyArgs, KeyRotationPolicy
 from .monitoring import CmkMonitoring, CmkMonitoringArgs
+from .restore import EncryptedClusterRestore, EncryptedClusterRestoreArgs
 from .validation import ValidationError
 from .vault import CmkVault, CmkVaultArgs
 
@@ -27,13 +33,18 @@ __all__ = [
     "CmkKeyArgs",
     "CmkMonitoring",
     "CmkMonitoringArgs",
+    "CmkOptions",
+    "CmkResources",
     "CmkVault",
     "CmkVaultArgs",
     "CustomerManagedKey",
+    "EncryptedClusterRestore",
+    "EncryptedClusterRestoreArgs",
     "EncryptedCosmosPgCluster",
     "EncryptedCosmosPgClusterArgs",
     "KeyRotationPolicy",
     "PointInTimeRestore",
     "ReadReplica",
     "ValidationError",
+    "create_customer_managed_key",
 ]

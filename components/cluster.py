@@ -156,7 +156,8 @@ class PointInTimeRestore:
     source_location: str
     """Region of the source cluster."""
     point_in_time: datetime
-    """UTC time to restore to: not in the future, not older than the 35-day retention."""
+    """UTC time to restore to: not in the future, and, when the cluster is created, within
+    the 35-day backup retention (the stack checks that; Azure refuses older times)."""
 
 
 @dataclass(frozen=True)
@@ -399,11 +400,20 @@ class EncryptedCosmosPgClusterArgs:
             for name in ignored
         ]
         if isinstance(source, PointInTimeRestore):
-            out += restore_time_problems(
-                "EncryptedCosmosPgClusterArgs.source.point_in_time",
-                source.point_in_time,
-                self.now or datetime.now(UTC),
-            )
+            # Only the future is refused here: once the restore has happened the time falls
+            # out of the retention window, and this code runs on every later update too.
+            # The stack checks the window while the cluster is new; Azure does at creation.
+            moment = source.point_in_time
+            if moment.tzinfo is None:
+                out.append(
+                    "EncryptedCosmosPgClusterArgs.source.point_in_time: has no time zone; "
+                    "give a UTC datetime"
+                )
+            elif moment > (self.now or datetime.now(UTC)):
+                out.append(
+                    f"EncryptedCosmosPgClusterArgs.source.point_in_time: {utc_iso(moment)} "
+                    "is in the future; use a past time"
+                )
         return out
 
 
@@ -452,6 +462,7 @@ class EncryptedCosmosPgCluster(pulumi.ComponentResource):
 
     id: pulumi.Output[str]
     name: pulumi.Output[str]
+    location: str
     coordinator_fqdn: pulumi.Output[str]
     administrator_login: pulumi.Output[str]
     administrator_login_password: pulumi.Output[str] | None
@@ -569,6 +580,7 @@ class EncryptedCosmosPgCluster(pulumi.ComponentResource):
         )
         self.id = cluster.id
         self.name = cluster.name
+        self.location = args.location
         self.administrator_login = cluster.administrator_login.apply(
             lambda login: login or ADMINISTRATOR_LOGIN
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from .cluster import (
     POSTGRESQL_VERSION,
     ClusterSizing,
     password_strength,
+    source_cluster_id,
 )
 from .identity import IDENTITY_NAME, existing_identity_id
 from .key import (
@@ -49,7 +51,13 @@ from .monitoring import (
     existing_workspace_id,
     redact_webhook,
 )
-from .resource_ids import KEY_VAULT, KEY_VAULT_KEY, parse_arm_id, parse_key_uri
+from .resource_ids import (
+    COSMOS_PG_CLUSTER,
+    KEY_VAULT,
+    KEY_VAULT_KEY,
+    parse_arm_id,
+    parse_key_uri,
+)
 from .validation import (
     Rule,
     check,
@@ -275,6 +283,39 @@ KEYS: tuple[ConfigKey, ...] = (
         "generated.",
         secret=True,
     ),
+    _key(
+        "restore.sourceClusterId",
+        "string",
+        "",
+        "Create the cluster as a point-in-time restore of this cluster (ARM id), with this "
+        "stack's encryption. Empty: a new, empty cluster.",
+    ),
+    _key(
+        "restore.sourceLocation",
+        "string",
+        "",
+        "Region of the restore's source cluster. Empty: location.",
+    ),
+    _key(
+        "restore.pointInTimeUtc",
+        "string",
+        "",
+        "Time to restore to, ISO 8601 UTC: not in the future and, when the cluster is "
+        "created, within the 35-day backup retention.",
+    ),
+    _key(
+        "replica.sourceClusterId",
+        "string",
+        "",
+        "Create the cluster as a read replica of this cluster (ARM id), with this stack's "
+        "encryption, in location.",
+    ),
+    _key(
+        "replica.sourceLocation",
+        "string",
+        "",
+        "Region of the replica's primary cluster. Empty: location.",
+    ),
 )
 KEYS_BY_NAME = {k.name: k for k in KEYS}
 # Keys that only mean something with customer-managed keys (monitoring.enabled may say
@@ -322,6 +363,17 @@ class ClusterSettings:
 
 
 @dataclass(frozen=True)
+class SourceSettings:
+    """Where a restored or replica cluster comes from."""
+
+    kind: Literal["restore", "replica"]
+    cluster_id: str
+    location: str
+    point_in_time: datetime | None
+    """The restore point (restore only)."""
+
+
+@dataclass(frozen=True)
 class MonitoringSettings:
     emails: tuple[str, ...]
     webhooks: tuple[str, ...] = field(repr=False)
@@ -353,10 +405,17 @@ class StackSettings:
     cluster: ClusterSettings
     monitoring: MonitoringSettings | None
     """None when off: serviceManaged, or monitoring.enabled false."""
+    source: SourceSettings | None = None
+    """Set for a point-in-time restore or a read replica."""
+    now: datetime | None = None
+    """The clock every date rule used."""
 
     @property
     def customer_managed(self) -> bool:
         return self.encryption == "customerManaged"
+
+    def now_or_current(self) -> datetime:
+        return self.now or datetime.now(UTC)
 
 
 class _Reader:
@@ -577,6 +636,7 @@ def load_settings(
     cluster = _cluster_settings(r, stack, secrets)
 
     monitoring = _monitoring_settings(r) if encryption == "customerManaged" else None
+    source = _source_settings(r, location, resource_group, cluster.name if cluster else None, now)
 
     if encryption == "serviceManaged":
         for name in sorted(own):
@@ -617,6 +677,8 @@ def load_settings(
         key=key,
         cluster=cluster,
         monitoring=monitoring,
+        source=source,
+        now=now,
     )
 
 
@@ -645,6 +707,77 @@ def _timestamp(r: _Reader, name: str) -> datetime | None:
     except ValueError as err:
         r.fail(name, text, str(err))
         return None
+
+
+# What a restore or replica takes from its source cluster, not from this config.
+_COPIED_FROM_SOURCE = tuple(
+    k.name for k in KEYS if k.name.startswith("cluster.") and k.name != "cluster.name"
+)
+
+
+def _source_settings(
+    r: _Reader,
+    location: str | None,
+    resource_group: str | None,
+    cluster_name: str | None,
+    now: datetime,
+) -> SourceSettings | None:
+    """``restore.*`` or ``replica.*``: at most one, complete, and not naming this cluster."""
+    restore_id = r.get("restore.sourceClusterId", source_cluster_id) or None
+    replica_id = r.get("replica.sourceClusterId", source_cluster_id) or None
+    restore_location = r.get("restore.sourceLocation", LOCATION) or None
+    replica_location = r.get("replica.sourceLocation", LOCATION) or None
+    point_in_time = _timestamp(r, "restore.pointInTimeUtc")
+    for key, value, owner, present in (
+        ("restore.sourceLocation", restore_location, "restore.sourceClusterId", restore_id),
+        ("restore.pointInTimeUtc", point_in_time, "restore.sourceClusterId", restore_id),
+        ("replica.sourceLocation", replica_location, "replica.sourceClusterId", replica_id),
+    ):
+        if value and not present and not r.raw.get(owner):
+            r.fail(key, r.raw[key], f"is set without {owner}; set both or neither")
+    if restore_id and replica_id:
+        r.fail(
+            "replica.sourceClusterId",
+            replica_id,
+            "is set together with "
+            "restore.sourceClusterId; a cluster is either a restore or a replica",
+        )
+        return None
+    if not (restore_id or replica_id):
+        return None
+    kind: Literal["restore", "replica"] = "restore" if restore_id else "replica"
+    source_id = restore_id or replica_id
+    assert source_id is not None
+    if kind == "restore":
+        if point_in_time is None and not r.raw.get("restore.pointInTimeUtc"):
+            r.errors.append(
+                f"{r.field('restore.pointInTimeUtc')}: is required with "
+                "restore.sourceClusterId; give the ISO 8601 UTC time to restore to"
+            )
+        elif point_in_time is not None and point_in_time > now:
+            r.fail(
+                "restore.pointInTimeUtc",
+                utc_iso(point_in_time),
+                "is in the future; use a past time",
+            )
+    arm = parse_arm_id(source_id, COSMOS_PG_CLUSTER)
+    if cluster_name and (arm.resource_group.lower(), arm.name) == (
+        (resource_group or "").lower(),
+        cluster_name,
+    ):
+        r.fail(
+            f"{kind}.sourceClusterId",
+            source_id,
+            "is this stack's own cluster; give the new cluster another name with cluster.name",
+        )
+    copier = "a restore" if kind == "restore" else "a replica"
+    _refuse_if_set(r, _COPIED_FROM_SOURCE, f"is copied by {copier} from its source cluster")
+    return SourceSettings(
+        kind=kind,
+        cluster_id=source_id,
+        location=(restore_location if kind == "restore" else replica_location) or location or "",
+        point_in_time=point_in_time if kind == "restore" else None,
+    )
 
 
 def _monitoring_settings(r: _Reader) -> MonitoringSettings | None:
@@ -869,15 +1002,25 @@ def describe_keys() -> str:
     return "\n".join(rows)
 
 
+# Pins the clock of the date rules (ISO 8601 UTC), for reproducible checks in CI.
+CLOCK_VARIABLE = "CMKPG_NOW"
+
+
 def settings_from_pulumi() -> StackSettings:
     """:func:`load_settings` for the running program's stack and config."""
     from pulumi.runtime import config as runtime_config
 
     values: dict[str, Any] = dict(runtime_config.get_config_env())
     values.update(runtime_config.CONFIG.get())
+    pinned = os.environ.get(CLOCK_VARIABLE)
+    try:
+        now = parse_utc(pinned) if pinned else None
+    except ValueError as err:
+        raise ConfigError([f"{CLOCK_VARIABLE}: {render(pinned)} {err}"]) from None
     return load_settings(
         values,
         stack=pulumi.get_stack(),
         secret_keys=[k for k in values if runtime_config.is_config_secret(k)],
         provider_location=values.get("azure-native:location"),
+        now=now,
     )

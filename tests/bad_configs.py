@@ -18,6 +18,9 @@ IDENTITY_ID = f"{_SUB}/Microsoft.ManagedIdentity/userAssignedIdentities/db-ident
 VAULT_ID = f"{_SUB}/Microsoft.KeyVault/vaults/sec-kv"
 KEY_ID = f"{VAULT_ID}/keys/db-key"
 KEY_URI = "https://sec-kv.vault.azure.net/keys/db-key/0123456789abcdef0123456789abcdef"
+_DB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups"
+SOURCE_ID = f"{_DB}/rg-cmkpg-prod/providers/Microsoft.DBforPostgreSQL/serverGroupsv2/cmkpg-prod"
+OWN_CLUSTER_ID = f"{_DB}/rg-cmkpg-dev/providers/Microsoft.DBforPostgreSQL/serverGroupsv2/cmkpg-dev"
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,9 @@ class BadConfig:
     stack: str = "dev"
     secret_keys: tuple[str, ...] = ()
     replace_base: bool = False
+    at_runtime: bool = False
+    """Refused once the program knows the last deployment (the config alone is fine), still
+    before anything is created."""
 
     def full_config(self) -> dict[str, Any]:
         return dict(self.config) if self.replace_base else {**BASE, **self.config}
@@ -356,6 +362,90 @@ CASES: list[BadConfig] = [
         {"location": "westeurope", "encryption": "serviceManaged", "key.size": 4096},
         "cmkpg:key.size: 4096 is set, but encryption is serviceManaged",
         replace_base=True,
+    ),
+    # -- restore and replica --------------------------------------------------------------------
+    BadConfig(
+        "restore-source-not-an-id",
+        {"restore.sourceClusterId": "cmkpg-prod", "restore.pointInTimeUtc": "2026-11-27T00:00:00Z"},
+        "cmkpg:restore.sourceClusterId: 'cmkpg-prod' is not a resource id",
+    ),
+    BadConfig(
+        "restore-source-wrong-type",
+        {"restore.sourceClusterId": VAULT_ID, "restore.pointInTimeUtc": "2026-11-27T00:00:00Z"},
+        "is a Microsoft.KeyVault/vaults id; use a Microsoft.DBforPostgreSQL/serverGroupsv2 id",
+    ),
+    BadConfig(
+        "restore-without-point-in-time",
+        {"restore.sourceClusterId": SOURCE_ID},
+        "cmkpg:restore.pointInTimeUtc: is required with restore.sourceClusterId",
+    ),
+    BadConfig(
+        "restore-point-in-the-future",
+        {"restore.sourceClusterId": SOURCE_ID, "restore.pointInTimeUtc": "2099-01-01T00:00:00Z"},
+        "cmkpg:restore.pointInTimeUtc: '2099-01-01T00:00:00Z' is in the future",
+    ),
+    BadConfig(
+        "restore-point-not-utc",
+        {"restore.sourceClusterId": SOURCE_ID, "restore.pointInTimeUtc": "2026-11-27T00:00:00"},
+        "cmkpg:restore.pointInTimeUtc: '2026-11-27T00:00:00' is not in UTC",
+    ),
+    BadConfig(
+        "restore-point-older-than-retention",
+        {"restore.sourceClusterId": SOURCE_ID, "restore.pointInTimeUtc": "2026-01-01T00:00:00Z"},
+        "cmkpg:restore.pointInTimeUtc: 2026-01-01T00:00:00Z is older than the 35-day backup "
+        "retention",
+        at_runtime=True,
+    ),
+    BadConfig(
+        "restore-point-without-source",
+        {"restore.pointInTimeUtc": "2026-11-27T00:00:00Z"},
+        "cmkpg:restore.pointInTimeUtc: '2026-11-27T00:00:00Z' is set without "
+        "restore.sourceClusterId",
+    ),
+    BadConfig(
+        "restore-source-location-display-name",
+        {
+            "restore.sourceClusterId": SOURCE_ID,
+            "restore.pointInTimeUtc": "2026-11-27T00:00:00Z",
+            "restore.sourceLocation": "West Europe",
+        },
+        "cmkpg:restore.sourceLocation: 'West Europe' is not valid",
+    ),
+    BadConfig(
+        "restore-and-replica",
+        {
+            "restore.sourceClusterId": SOURCE_ID,
+            "restore.pointInTimeUtc": "2026-11-27T00:00:00Z",
+            "replica.sourceClusterId": SOURCE_ID,
+        },
+        "cmkpg:replica.sourceClusterId: '" + SOURCE_ID + "' is set together with "
+        "restore.sourceClusterId",
+    ),
+    BadConfig(
+        "restore-with-sizing",
+        {
+            "restore.sourceClusterId": SOURCE_ID,
+            "restore.pointInTimeUtc": "2026-11-27T00:00:00Z",
+            "cluster.coordinatorVCores": 8,
+        },
+        "cmkpg:cluster.coordinatorVCores: 8 is set, but it is copied by a restore from its "
+        "source cluster; remove it",
+    ),
+    BadConfig(
+        "replica-with-password",
+        {"replica.sourceClusterId": SOURCE_ID, "cluster.administratorLoginPassword": "Str0ng-Pass"},
+        "cmkpg:cluster.administratorLoginPassword: [secret] is set, but it is copied by a replica",
+        secret_keys=("cluster.administratorLoginPassword",),
+    ),
+    BadConfig(
+        "replica-location-without-source",
+        {"replica.sourceLocation": "eastus"},
+        "cmkpg:replica.sourceLocation: 'eastus' is set without replica.sourceClusterId",
+    ),
+    BadConfig(
+        "restore-of-this-stacks-own-cluster",
+        {"replica.sourceClusterId": OWN_CLUSTER_ID},
+        "cmkpg:replica.sourceClusterId: '" + OWN_CLUSTER_ID + "' is this stack's own cluster",
     ),
     # -- monitoring ----------------------------------------------------------------------------
     BadConfig(

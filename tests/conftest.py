@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import runpy
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -18,6 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 MAIN = ROOT / "__main__.py"
 LOCATION = "westeurope"
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+# Every program run in the tests sees this clock (restore points, key dates), so the suite
+# gives the same answers whatever the date.
+os.environ["CMKPG_NOW"] = "2026-11-28T12:00:00Z"
 SUB = "00000000-0000-0000-0000-000000000000"
 # The smallest valid stack configs: customer-managed (monitoring needs a receiver) and
 # service-managed.

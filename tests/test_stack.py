@@ -23,6 +23,7 @@ from components.settings import ConfigError
 from tools.azure_mocks import AzureMocks
 from tools.engine import RecordingMonitor
 from tools.plan_diff import diff_plans
+from tools.preview import innermost
 
 LOCK = "azure-native:authorization:ManagementLockByScope"
 
@@ -176,12 +177,18 @@ def test_secret_password_from_config_is_used_and_stays_secret():
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_invalid_config_registers_nothing(case: BadConfig):
     monitor = RecordingMonitor(AzureMocks())
-    with pytest.raises(ConfigError) as error:
+    with pytest.raises(Exception) as error:
         run_stack(
             case.full_config(), stack=case.stack, secret_keys=case.secret_keys, monitor=monitor
         )
-    assert any(case.message in line for line in error.value.errors)
-    assert monitor.registrations == {}
+    cause = innermost(error.value)
+    assert isinstance(cause, ConfigError)
+    assert any(case.message in line for line in cause.errors), cause.errors
+    if case.at_runtime:
+        # Only the read of the last deployment happened; nothing was (to be) created.
+        assert [r.type for r in monitor.registrations.values()] == ["pulumi:pulumi:StackReference"]
+    else:
+        assert monitor.registrations == {}
 
 
 # -- safety: protection, encryption changes, rotation -----------------------------------------
@@ -430,3 +437,78 @@ def test_monitoring_uses_a_given_workspace_and_secret_webhooks():
     assert plan.one("azure-native:monitor:DiagnosticSetting").inputs["workspaceId"] == workspace
     assert plan.outputs["logAnalyticsWorkspaceId"] == workspace
     assert "token=abc" not in repr(plan.to_json())
+
+
+# -- restore and replica --------------------------------------------------------------------------
+
+PROD = (
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-cmkpg-prod/providers/"
+    "Microsoft.DBforPostgreSQL/serverGroupsv2/cmkpg-prod"
+)
+RESTORE = {"restore.sourceClusterId": PROD, "restore.pointInTimeUtc": "2026-11-28T06:00:00Z"}
+RESTORE_FIELDS = {"sourceResourceId", "sourceLocation", "pointInTimeUTC"}
+
+
+def test_restore_from_service_managed_into_customer_managed_keys():
+    plan = run_stack({**CMK, **RESTORE}, stack="prod-cmk")
+    cluster = plan.one(CLUSTER)
+    assert set(cluster.inputs) >= RESTORE_FIELDS
+    assert cluster.inputs["dataEncryption"]["type"] == "AzureKeyVault"
+    assert cluster.inputs["identity"]["type"] == "UserAssigned"
+    assert plan.one(ACCESS_POLICY).urn in cluster.dependencies
+    assert plan.by_urn(plan.by_urn(cluster.parent).parent).type == (
+        "cmkpg:index:EncryptedClusterRestore"
+    )
+    assert plan.outputs["restoredFrom"] == PROD
+    # The restored cluster keeps the source's password: none is generated or exported.
+    assert PASSWORD not in created_types(plan)
+    assert "administratorLoginPassword" not in plan.outputs
+
+
+def test_restore_from_customer_managed_back_to_service_managed_keys():
+    plan = run_stack({**SMK, **RESTORE}, stack="prod-smk")
+    inputs = plan.one(CLUSTER).inputs
+    assert set(inputs) >= RESTORE_FIELDS
+    assert "dataEncryption" not in inputs and "identity" not in inputs
+    assert created_types(plan) == {RESOURCE_GROUP, CLUSTER}
+
+
+def test_replica_in_another_region_gets_its_key_vault_and_identity_there():
+    plan = run_stack(
+        {
+            **CMK,
+            "location": "northeurope",
+            "replica.sourceClusterId": PROD,
+            "replica.sourceLocation": "westeurope",
+        },
+        stack="prod-replica",
+    )
+    for type_ in (IDENTITY, VAULT, CLUSTER):
+        assert plan.one(type_).inputs["location"] == "northeurope"
+    cluster = plan.one(CLUSTER).inputs
+    assert (cluster["sourceResourceId"], cluster["sourceLocation"]) == (PROD, "westeurope")
+    assert "pointInTimeUTC" not in cluster
+    assert cluster["dataEncryption"]["primaryKeyUri"].startswith("https://cmkpg-vault")
+    assert plan.outputs["replicaOf"] == PROD
+
+
+def test_a_restored_stack_still_updates_after_the_restore_point_left_the_window(monkeypatch):
+    config = {**CMK, **RESTORE}
+    deployed_outputs = run_stack(config, stack="prod-cmk").raw_outputs
+    monkeypatch.setenv("CMKPG_NOW", "2027-03-01T00:00:00Z")  # 93 days later
+    later = run_stack(
+        {**config, "tags": ["cost-center=42"]},
+        stack="prod-cmk",
+        mocks=AzureMocks(previous_outputs=deployed_outputs),
+    )
+    assert later.one(CLUSTER).inputs["pointInTimeUTC"] == "2026-11-28T06:00:00Z"
+    # ... while a stack that has not restored yet is told the point is too old.
+    with pytest.raises(Exception) as error:
+        run_stack(config, stack="prod-cmk")
+    assert "older than the 35-day backup retention" in str(innermost(error.value))
+
+
+def test_a_bad_clock_pin_is_a_config_error(monkeypatch):
+    monkeypatch.setenv("CMKPG_NOW", "tomorrow")
+    with pytest.raises(ConfigError, match="CMKPG_NOW: 'tomorrow' is not an ISO 8601 timestamp"):
+        run_stack(CMK)

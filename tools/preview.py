@@ -116,19 +116,22 @@ def _display_order(plan: engine.Plan) -> dict[str, tuple[int, int]]:
             depth[urn] = 1 + max((depth_of(d, seen | {urn}) for d in deps), default=-1)
         return depth[urn]
 
-    rank: dict[str, tuple[int, int]] = {}
+    children: dict[str, list[str]] = {}
     for resource in plan.resources:
-        if resource.custom:
-            d = depth_of(resource.urn)
-            rank[resource.urn] = (d, d)
-    for resource in sorted(plan.resources, key=lambda r: -r.urn.count("$")):
-        if not resource.custom:
-            kids = [
-                rank[r.urn] for r in plan.resources if r.parent == resource.urn and r.urn in rank
-            ]
-            rank[resource.urn] = (
-                (max(k[0] for k in kids), min(k[1] for k in kids)) if kids else (0, 0)
-            )
+        children.setdefault(resource.parent, []).append(resource.urn)
+    rank: dict[str, tuple[int, int]] = {}
+
+    def rank_of(urn: str) -> tuple[int, int]:
+        if urn not in rank:
+            if by_urn[urn].custom:
+                rank[urn] = (depth_of(urn), depth_of(urn))
+            else:
+                kids = [rank_of(kid) for kid in children.get(urn, [])]
+                rank[urn] = (max(k[0] for k in kids), min(k[1] for k in kids)) if kids else (0, 0)
+        return rank[urn]
+
+    for resource in plan.resources:
+        rank_of(resource.urn)
     return rank
 
 
@@ -190,12 +193,12 @@ def render_tree(plan: engine.Plan, out: TextIO) -> None:
             out.write(f"\n{severity}: {message}\n")
 
 
-def root_cause(error: BaseException) -> str:
-    """The message of the innermost exception: the SDK wraps a failure in an input once per
-    resource it passes through ("While processing resource ...")."""
+def innermost(error: BaseException) -> BaseException:
+    """The exception that started it: the SDK wraps a failure in an input once per resource
+    it passes through ("While processing resource ...")."""
     while error.__cause__ is not None:
         error = error.__cause__
-    return str(error)
+    return error
 
 
 def plan_json(plan: engine.Plan) -> dict[str, Any]:
@@ -245,7 +248,12 @@ def main(
             err.write(f"error: {line}\n")
         return EXIT_INVALID_CONFIG
     except Exception as error:
-        err.write(f"error: the preview failed: {root_cause(error)}\n")
+        cause = innermost(error)
+        if isinstance(cause, ConfigError):  # a config rule checked against the deployment
+            for line in cause.errors:
+                err.write(f"error: {line}\n")
+            return EXIT_INVALID_CONFIG
+        err.write(f"error: the preview failed: {cause}\n")
         return EXIT_FAILED
 
     try:
