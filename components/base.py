@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pulumi
 
@@ -34,6 +35,12 @@ def child_options(
         replace_on_changes=list(replace_on_changes) or None,
         replacement_trigger=replacement_trigger,
     )
+
+
+def after(value: pulumi.Input[Any], *checks: pulumi.Input[Any]) -> pulumi.Output[Any]:
+    """``value``, once every check has resolved: whoever uses it waits for the checks, and
+    fails with them."""
+    return pulumi.Output.all(value, *checks).apply(lambda values: values[0])
 
 
 def normalize_region(region: str) -> str:

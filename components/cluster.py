@@ -15,7 +15,7 @@ import pulumi_random
 from pulumi_azure_native import dbforpostgresql
 
 from .base import child_options, delete_lock, normalize_region, type_token
-from .resource_ids import COSMOS_PG_CLUSTER, parse_arm_id
+from .resource_ids import COSMOS_PG_CLUSTER, arm_id_rule
 from .validation import (
     check,
     int_between,
@@ -101,12 +101,7 @@ def password_strength(value: object) -> str | None:
     return None
 
 
-def source_cluster_id(value: object) -> str | None:
-    try:
-        parse_arm_id(value, COSMOS_PG_CLUSTER)
-    except ValueError as err:
-        return str(err)
-    return None
+source_cluster_id = arm_id_rule(COSMOS_PG_CLUSTER)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_azure_native import managedidentity
 
-from .base import child_options, require_region, type_token
-from .resource_ids import USER_ASSIGNED_IDENTITY, parse_arm_id
+from .base import after, child_options, require_region, type_token
+from .resource_ids import USER_ASSIGNED_IDENTITY, arm_id_rule
 from .validation import check, matches, raise_if
 
 IDENTITY_NAME = matches(
@@ -18,13 +18,7 @@ IDENTITY_NAME = matches(
 )
 
 
-def existing_identity_id(value: object) -> str | None:
-    """Complaint for an id that is not a user-assigned identity id, else None."""
-    try:
-        parse_arm_id(value, USER_ASSIGNED_IDENTITY)
-    except ValueError as err:
-        return str(err)
-    return None
+existing_identity_id = arm_id_rule(USER_ASSIGNED_IDENTITY)
 
 
 @dataclass(frozen=True)
@@ -86,7 +80,7 @@ class CmkIdentity(pulumi.ComponentResource):
             location = require_region(identity.location, args.location, "the identity")
             # Gate the principal id on the region check so nothing is granted to an
             # identity in the wrong region.
-            principal_id = pulumi.Output.all(identity.principal_id, location).apply(lambda a: a[0])
+            principal_id = after(identity.principal_id, location)
         else:
             identity = managedidentity.UserAssignedIdentity(
                 f"{name}-identity",

@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import keyvault
 
-from .base import child_options, field_of, type_token
+from .base import after, child_options, field_of, type_token
 from .resource_ids import KEY_VAULT_KEY, parse_arm_id, parse_key_uri
 from .validation import check, int_between, matches, one_of, raise_if, utc_iso
 
@@ -253,9 +253,7 @@ class CmkKey(pulumi.ComponentResource):
                 checked = pulumi.Output.all(
                     key.kty, key.key_size, key.key_ops, key.attributes
                 ).apply(lambda a: _require_usable(args.existing or "", *a, now=args.now))
-                self.versioned_uri = pulumi.Output.all(key.key_uri_with_version, checked).apply(
-                    lambda a: a[0]
-                )
+                self.versioned_uri = after(key.key_uri_with_version, checked)
             else:
                 key = keyvault.Key(
                     f"{name}-key",

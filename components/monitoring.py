@@ -29,7 +29,7 @@ from pulumi_azure_native import monitor, operationalinsights
 
 from .base import child_options, type_token
 from .key import KEY_NAME
-from .resource_ids import COSMOS_PG_CLUSTER, KEY_VAULT, LOG_ANALYTICS_WORKSPACE, parse_arm_id
+from .resource_ids import COSMOS_PG_CLUSTER, KEY_VAULT, LOG_ANALYTICS_WORKSPACE, arm_id_rule
 from .validation import Rule, check, int_between, matches, raise_if, render
 
 # Log Analytics interactive retention, in days (PerGB2018).
@@ -107,24 +107,8 @@ LOCATION: Rule = matches(r"(?=.*\S)[A-Za-z0-9 ]+", "use a region such as westeur
 PRINCIPAL_ID: Rule = matches(_GUID, "use an object id such as 00000000-0000-0000-0000-000000000000")
 
 
-def existing_workspace_id(value: object) -> str | None:
-    """``None`` for a well-formed Log Analytics workspace id, else the complaint."""
-    try:
-        parse_arm_id(value, LOG_ANALYTICS_WORKSPACE)
-    except ValueError as err:
-        return str(err)
-    return None
-
-
-def _arm_id_of(resource_type: str) -> Rule:
-    def rule(value: object) -> str | None:
-        try:
-            parse_arm_id(value, resource_type)
-        except ValueError as err:
-            return str(err)
-        return None
-
-    return rule
+existing_workspace_id = arm_id_rule(LOG_ANALYTICS_WORKSPACE)
+"""None for a well-formed Log Analytics workspace id, else the complaint."""
 
 
 def redact_webhook(value: object) -> str:
@@ -309,7 +293,7 @@ class CmkMonitoringArgs:
 def _plain_id(field_name: str, value: object, resource_type: str) -> list[str]:
     """Check an id given as a plain string; an Output is only known at deployment."""
     if isinstance(value, str):
-        return check(field_name, value, _arm_id_of(resource_type))
+        return check(field_name, value, arm_id_rule(resource_type))
     return []
 
 
@@ -373,63 +357,32 @@ class CmkMonitoring(pulumi.ComponentResource):
             action_groups=[monitor.ActionGroupArgs(action_group_id=action_group.id)]
         )
 
-        health_alert = monitor.ActivityLogAlert(
+        health_alert = self._activity_log_alert(
             f"{name}-health",
-            resource_group_name=args.resource_group_name,
-            location=GLOBAL_LOCATION,
-            enabled=True,
+            args,
+            notify,
+            scope=args.cluster_id,
+            category="ResourceHealth",
+            field="properties.currentHealthStatus",
+            any_of=UNHEALTHY_STATES,
             description=(
                 "The Cosmos DB for PostgreSQL cluster is Unavailable or Degraded in Resource "
                 "Health. After losing access to its customer-managed key it is Inaccessible, "
                 "which shows as Unavailable."
             ),
-            scopes=[args.cluster_id],
-            condition=monitor.AlertRuleAllOfConditionArgs(
-                all_of=[
-                    monitor.AlertRuleAnyOfOrLeafConditionArgs(
-                        field="category", equals="ResourceHealth"
-                    ),
-                    monitor.AlertRuleAnyOfOrLeafConditionArgs(
-                        any_of=[
-                            monitor.AlertRuleLeafConditionArgs(
-                                field="properties.currentHealthStatus", equals=state
-                            )
-                            for state in UNHEALTHY_STATES
-                        ]
-                    ),
-                ]
-            ),
-            actions=notify,
-            tags=tags,
-            opts=child_options(self),
         )
-
-        vault_alert = monitor.ActivityLogAlert(
+        vault_alert = self._activity_log_alert(
             f"{name}-vault-changes",
-            resource_group_name=args.resource_group_name,
-            location=GLOBAL_LOCATION,
-            enabled=True,
+            args,
+            notify,
+            scope=args.vault_id,
+            category="Administrative",
+            field="operationName",
+            any_of=VAULT_OPERATIONS,
             description=(
                 "The Key Vault holding the cluster's key was deleted, or its access policies "
                 "or properties changed; any of these can cut the cluster off from its key."
             ),
-            scopes=[args.vault_id],
-            condition=monitor.AlertRuleAllOfConditionArgs(
-                all_of=[
-                    monitor.AlertRuleAnyOfOrLeafConditionArgs(
-                        field="category", equals="Administrative"
-                    ),
-                    monitor.AlertRuleAnyOfOrLeafConditionArgs(
-                        any_of=[
-                            monitor.AlertRuleLeafConditionArgs(field="operationName", equals=op)
-                            for op in VAULT_OPERATIONS
-                        ]
-                    ),
-                ]
-            ),
-            actions=notify,
-            tags=tags,
-            opts=child_options(self),
         )
 
         if args.log_analytics_workspace_id is not None:
@@ -507,6 +460,43 @@ class CmkMonitoring(pulumi.ComponentResource):
             "diagnostic_setting_id": self.diagnostic_setting_id,
         }
         self.register_outputs(outputs)
+
+    def _activity_log_alert(
+        self,
+        logical_name: str,
+        args: CmkMonitoringArgs,
+        notify: monitor.ActionListArgs,
+        *,
+        scope: pulumi.Input[str],
+        category: str,
+        field: str,
+        any_of: Sequence[str],
+        description: str,
+    ) -> monitor.ActivityLogAlert:
+        """A global activity-log alert on ``scope``: ``category`` and ``field`` equal to any
+        of ``any_of``."""
+        return monitor.ActivityLogAlert(
+            logical_name,
+            resource_group_name=args.resource_group_name,
+            location=GLOBAL_LOCATION,
+            enabled=True,
+            description=description,
+            scopes=[scope],
+            condition=monitor.AlertRuleAllOfConditionArgs(
+                all_of=[
+                    monitor.AlertRuleAnyOfOrLeafConditionArgs(field="category", equals=category),
+                    monitor.AlertRuleAnyOfOrLeafConditionArgs(
+                        any_of=[
+                            monitor.AlertRuleLeafConditionArgs(field=field, equals=value)
+                            for value in any_of
+                        ]
+                    ),
+                ]
+            ),
+            actions=notify,
+            tags=dict(args.tags) or None,
+            opts=child_options(self),
+        )
 
     def _log_alert(
         self,

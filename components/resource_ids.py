@@ -7,6 +7,7 @@ these parsers turn them into typed values or explain, in one sentence, what is w
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NoReturn
 
@@ -133,6 +134,20 @@ def parse_key_uri(value: object, *, require_version: bool = False) -> KeyUri:
     if require_version and not match["version"]:
         _fail(f"has no key version; use a versioned key URI like {example}")
     return KeyUri(match["vault"].lower(), match["suffix"], match["key"], match["version"])
+
+
+def arm_id_rule(resource_type: str) -> Callable[[object], str | None]:
+    """A validation rule (see ``components.validation``): None for a well-formed id of
+    ``resource_type``, else what is wrong with it."""
+
+    def rule(value: object) -> str | None:
+        try:
+            parse_arm_id(value, resource_type)
+        except ValueError as err:
+            return str(err)
+        return None
+
+    return rule
 
 
 def _fail(complaint: str) -> NoReturn:

@@ -7,6 +7,7 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import resources
 
+from .base import after
 from .cluster import (
     EncryptedCosmosPgCluster,
     EncryptedCosmosPgClusterArgs,
@@ -28,9 +29,7 @@ def deploy(settings: StackSettings) -> dict[str, Any]:
     previous = _previous_deployment()
     # Every resource waits for this check, so nothing is created when it fails.
     checked = _check_against_previous(settings, previous)
-    resource_group_name = pulumi.Output.all(settings.resource_group_name, checked).apply(
-        lambda values: values[0]
-    )
+    resource_group_name = after(settings.resource_group_name, checked)
     if settings.create_resource_group:
         group = resources.ResourceGroup(
             f"{NAME}-rg",
@@ -62,9 +61,7 @@ def deploy(settings: StackSettings) -> dict[str, Any]:
 
     # The key or identity of an existing cluster cannot change in place either; those are
     # only known once the new ones exist, so this check guards the cluster alone.
-    cluster_group = pulumi.Output.all(
-        resource_group_name, _check_key_and_identity(settings, previous, cmk)
-    ).apply(lambda values: values[0])
+    cluster_group = after(resource_group_name, _check_key_and_identity(settings, previous, cmk))
     cluster = _cluster(settings, cluster_group, cmk, outputs)
     if settings.monitoring is not None and cmk is not None:
         outputs.update(_monitoring(settings, resource_group_name, cluster, cmk))

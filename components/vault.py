@@ -10,8 +10,8 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import authorization, keyvault
 
-from .base import child_options, delete_lock, field_of, require_region, type_token
-from .resource_ids import KEY_VAULT, parse_arm_id
+from .base import after, child_options, delete_lock, field_of, require_region, type_token
+from .resource_ids import KEY_VAULT, arm_id_rule, parse_arm_id
 from .validation import check, matches, one_of, raise_if
 
 VAULT_SKUS = ("standard", "premium")
@@ -32,12 +32,7 @@ VAULT_SKU = one_of(*VAULT_SKUS)
 SOFT_DELETE_RETENTION = one_of(SOFT_DELETE_RETENTION_DAYS)
 
 
-def existing_vault_id(value: object) -> str | None:
-    try:
-        parse_arm_id(value, KEY_VAULT)
-    except ValueError as err:
-        return str(err)
-    return None
+existing_vault_id = arm_id_rule(KEY_VAULT)
 
 
 def autoname_prefix(component_name: str) -> str:
@@ -178,7 +173,7 @@ class CmkVault(pulumi.ComponentResource):
                         )
                     )
                 )
-            vault_name = pulumi.Output.all(vault.name, *gates).apply(lambda a: a[0])
+            vault_name = after(vault.name, *gates)
             resource_group_name: pulumi.Input[str] = vault_id.resource_group
         else:
             vault = keyvault.Vault(

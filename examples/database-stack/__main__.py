@@ -12,7 +12,7 @@ from components import (
     EncryptedCosmosPgCluster,
     EncryptedCosmosPgClusterArgs,
 )
-from components.base import require_region
+from components.base import after, require_region
 
 config = pulumi.Config()
 location = config.require("location")
@@ -35,11 +35,12 @@ cluster = EncryptedCosmosPgCluster(
         location=location,
         cluster_name=f"orders-db-{pulumi.get_stack()}",
         customer_managed_key=CustomerManagedKey(
-            key_versioned_uri=pulumi.Output.all(
+            # Used once the region is checked and the grant exists.
+            key_versioned_uri=after(
                 security.require_output("keyVersionedUri"),
                 key_region,
                 security.require_output("accessPolicyId"),
-            ).apply(lambda values: values[0]),
+            ),
             key_uri=security.require_output("keyUri"),
             identity_id=security.require_output("identityId"),
         ),
