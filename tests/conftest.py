@@ -28,6 +28,36 @@ SUB = "00000000-0000-0000-0000-000000000000"
 CMK = {"location": LOCATION, "monitoring.emails": ["dba-oncall@example.com"]}
 SMK = {"location": LOCATION, "encryption": "serviceManaged"}
 
+# Stack outputs: of every stack, of customer-managed ones, with monitoring, restore/replica.
+COMMON_OUTPUTS = {
+    "resourceGroupName",
+    "encryption",
+    "clusterId",
+    "clusterName",
+    "coordinatorFqdn",
+    "administratorLogin",
+    "administratorLoginPassword",
+    "connectionString",
+}
+CMK_OUTPUTS = {
+    "identityId",
+    "identityPrincipalId",
+    "vaultId",
+    "vaultUri",
+    "keyId",
+    "keyUri",
+    "keyVersionedUri",
+}
+MONITORING_OUTPUTS = {
+    "actionGroupId",
+    "resourceHealthAlertId",
+    "vaultAlertId",
+    "keyAlertId",
+    "keyAccessFailureAlertId",
+    "logAnalyticsWorkspaceId",
+}
+SOURCE_OUTPUTS = {"restoredFrom", "replicaOf"}
+
 CLUSTER = "azure-native:dbforpostgresql:ServerGroupCluster"
 VAULT = "azure-native:keyvault:Vault"
 KEY = "azure-native:keyvault:Key"

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import re
 
-from conftest import ACCESS_POLICY, CLUSTER, IDENTITY, KEY, ROOT, VAULT, run_components
+from conftest import (
+    ACCESS_POLICY,
+    CLUSTER,
+    CMK_OUTPUTS,
+    COMMON_OUTPUTS,
+    IDENTITY,
+    KEY,
+    MONITORING_OUTPUTS,
+    ROOT,
+    SOURCE_OUTPUTS,
+    VAULT,
+    run_components,
+)
 
 from tools import project_file
 
@@ -40,21 +52,5 @@ def test_component_example_in_the_readme_runs():
 
 def test_readme_names_the_two_commands_and_every_stack_output():
     assert "make preview" in README and "make test" in README
-    for output in (
-        "resourceGroupName",
-        "encryption",
-        "identityId",
-        "identityPrincipalId",
-        "vaultId",
-        "vaultUri",
-        "keyId",
-        "keyUri",
-        "keyVersionedUri",
-        "clusterId",
-        "clusterName",
-        "coordinatorFqdn",
-        "administratorLogin",
-        "administratorLoginPassword",
-        "connectionString",
-    ):
+    for output in COMMON_OUTPUTS | CMK_OUTPUTS | MONITORING_OUTPUTS | SOURCE_OUTPUTS:
         assert f"`{output}`" in README, output

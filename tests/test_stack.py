@@ -8,9 +8,12 @@ from conftest import (
     ACCESS_POLICY,
     CLUSTER,
     CMK,
+    CMK_OUTPUTS,
+    COMMON_OUTPUTS,
     IDENTITY,
     KEY,
     LOCATION,
+    MONITORING_OUTPUTS,
     PASSWORD,
     RESOURCE_GROUP,
     SMK,
@@ -27,37 +30,10 @@ from tools.preview import innermost
 
 LOCK = "azure-native:authorization:ManagementLockByScope"
 
-CMK_OUTPUTS = {
-    "identityId",
-    "identityPrincipalId",
-    "vaultId",
-    "vaultUri",
-    "keyId",
-    "keyUri",
-    "keyVersionedUri",
-}
-MONITORING_OUTPUTS = {
-    "actionGroupId",
-    "resourceHealthAlertId",
-    "vaultAlertId",
-    "keyAlertId",
-    "keyAccessFailureAlertId",
-    "logAnalyticsWorkspaceId",
-}
 WORKSPACE = "azure-native:operationalinsights:Workspace"
 LOG_ALERT = "azure-native:monitor:ScheduledQueryRule"
 GLOBAL_TYPES = ("azure-native:monitor:ActionGroup", "azure-native:monitor:ActivityLogAlert")
 MONITORING_TYPES = (*GLOBAL_TYPES, WORKSPACE, LOG_ALERT, "azure-native:monitor:DiagnosticSetting")
-COMMON_OUTPUTS = {
-    "resourceGroupName",
-    "encryption",
-    "clusterId",
-    "clusterName",
-    "coordinatorFqdn",
-    "administratorLogin",
-    "administratorLoginPassword",
-    "connectionString",
-}
 
 
 def test_dev_stack_plans_the_whole_cmk_chain(dev_plan):
