@@ -243,6 +243,15 @@ KEYS: tuple[ConfigKey, ...] = (
         "Geo-redundant backup; not supported with customerManaged.",
     ),
     _key(
+        "cluster.administratorLoginPassword",
+        "string",
+        "",
+        "Password of the citus "
+        "administrator; set it with --secret. Empty: a random 32-character password is "
+        "generated.",
+        secret=True,
+    ),
+    _key(
         "monitoring.enabled",
         "boolean",
         True,
@@ -273,15 +282,6 @@ KEYS: tuple[ConfigKey, ...] = (
         "integer",
         90,
         "Retention of a new Log Analytics workspace, 30-730 days.",
-    ),
-    _key(
-        "cluster.administratorLoginPassword",
-        "string",
-        "",
-        "Password of the citus "
-        "administrator; set it with --secret. Empty: a random 32-character password is "
-        "generated.",
-        secret=True,
     ),
     _key(
         "restore.sourceClusterId",
