@@ -429,13 +429,16 @@ class _Reader:
     def field(self, name: str) -> str:
         return f"{NAMESPACE}:{name}"
 
+    def value(self, name: str) -> Any:
+        """The parsed value, or None when unset or unparsable (reported by :meth:`get`)."""
+        if name not in self.raw:
+            return None
+        return self._parse(KEYS_BY_NAME[name], self.raw[name], report=False)
+
     def is_set(self, name: str) -> bool:
         """Set to something other than its declared default (the CLI fills defaults in)."""
-        if name not in self.raw:
-            return False
-        key = KEYS_BY_NAME[name]
-        value = self._parse(key, self.raw[name], report=False)
-        return value is not None and value != key.default
+        value = self.value(name)
+        return value is not None and value != KEYS_BY_NAME[name].default
 
     def fail(self, name: str, value: object, complaint: str) -> None:
         self.errors.append(
@@ -643,7 +646,7 @@ def load_settings(
             if name in _NOT_FOR_SERVICE_MANAGED and r.is_set(name):
                 r.fail(
                     name,
-                    r._parse(KEYS_BY_NAME[name], own[name], report=False),
+                    r.value(name),
                     "is set, but encryption is serviceManaged; remove it or set encryption "
                     "to customerManaged",
                 )
@@ -834,7 +837,7 @@ def _refuse_if_set(r: _Reader, names: Sequence[str], complaint: str) -> None:
         if r.is_set(name):
             r.fail(
                 name,
-                r._parse(KEYS_BY_NAME[name], r.raw[name], report=False),
+                r.value(name),
                 f"is set, but it {complaint}; remove it",
             )
 

@@ -10,6 +10,7 @@ import yaml
 from bad_configs import CASES, BadConfig
 from conftest import ROOT
 
+from components.settings import ConfigError
 from tools import preview
 from tools.stack_config import SECRET_PLACEHOLDER
 
@@ -174,3 +175,12 @@ def test_a_secure_list_becomes_a_placeholder_list(tmp_path):
     group = next(r for r in json.loads(out)["resources"] if r["type"].endswith("ActionGroup"))
     assert group["inputs"]["webhookReceivers"][0]["serviceUri"] == "[secret]"
     assert "offline-preview.invalid" not in out
+
+
+def test_the_root_cause_is_found_in_a_cyclic_exception_chain():
+    inner, outer = ValueError("the real problem"), RuntimeError("While processing resource")
+    outer.__cause__, inner.__cause__ = inner, outer  # what the SDK's re-raising can produce
+    assert preview.innermost(outer) is inner
+    config = ConfigError(["cmkpg:x: bad"])
+    inner.__context__ = config
+    assert preview.innermost(outer) is config

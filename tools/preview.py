@@ -193,12 +193,26 @@ def render_tree(plan: engine.Plan, out: TextIO) -> None:
             out.write(f"\n{severity}: {message}\n")
 
 
+def exception_chain(error: BaseException) -> list[BaseException]:
+    """``error`` and every exception it was raised from or during, each once: the SDK wraps
+    a failure in an input once per resource it passes through ("While processing resource
+    ..."), and its re-raising can link the same exceptions into a cycle."""
+    chain: list[BaseException] = []
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop(0)
+        if current is None or any(current is seen for seen in chain):
+            continue
+        chain.append(current)
+        pending += [current.__cause__, current.__context__]
+    return chain
+
+
 def innermost(error: BaseException) -> BaseException:
-    """The exception that started it: the SDK wraps a failure in an input once per resource
-    it passes through ("While processing resource ...")."""
-    while error.__cause__ is not None:
-        error = error.__cause__
-    return error
+    """The exception that started it: a ConfigError if one is in the chain, else the last
+    one the chain leads to."""
+    chain = exception_chain(error)
+    return next((e for e in chain if isinstance(e, ConfigError)), chain[-1])
 
 
 def plan_json(plan: engine.Plan) -> dict[str, Any]:
