@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
+from pulumi_azure_native import authorization
 
 PACKAGE = "cmkpg"
 
@@ -66,14 +67,6 @@ def require_region(actual: pulumi.Output[str], expected: str, what: str) -> pulu
     return actual.apply(compare)
 
 
-def merged_tags(*layers: Mapping[str, str] | None) -> dict[str, str]:
-    """Later layers win; ``None`` layers are skipped."""
-    tags: dict[str, str] = {}
-    for layer in layers:
-        tags.update(layer or {})
-    return tags
-
-
 def field_of(obj: object, name: str) -> object:
     """``obj.name`` for SDK output types, ``obj[camelCase(name)]`` for the plain dicts a
     resource read by id can carry."""
@@ -93,8 +86,6 @@ def delete_lock(
 ) -> pulumi.CustomResource:
     """A ``CanNotDelete`` management lock on ``scope``: Azure itself then refuses deletes,
     whoever asks (portal, CLI, another tool), until the lock is removed."""
-    from pulumi_azure_native import authorization
-
     return authorization.ManagementLockByScope(
         name,
         scope=scope,
