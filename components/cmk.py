@@ -15,7 +15,7 @@ import pulumi
 from .cluster import CustomerManagedKey
 from .identity import CmkIdentity, CmkIdentityArgs
 from .key import CmkKey, CmkKeyArgs, KeyRotationPolicy
-from .vault import CmkVault, CmkVaultArgs
+from .vault import SOFT_DELETE_RETENTION_DAYS, CmkVault, CmkVaultArgs
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,8 @@ class CmkOptions:
     vault_name: str | None = None
     """Default: autonamed."""
     vault_sku: str = "standard"
+    vault_soft_delete_retention_days: int = SOFT_DELETE_RETENTION_DAYS
+    """Only 90 is accepted (see :class:`~components.vault.CmkVaultArgs`)."""
     vault_existing_id: str | None = None
     """Use this vault instead of creating one. Default: create."""
     manage_access_policy: bool = True
@@ -87,6 +89,7 @@ def create_customer_managed_key(
             grantee_principal_id=identity.principal_id,
             sku=o.vault_sku,
             name=o.vault_name,
+            soft_delete_retention_days=o.vault_soft_delete_retention_days,
             protect=o.protect,
             existing_id=o.vault_existing_id,
             manage_access_policy=o.manage_access_policy,

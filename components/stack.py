@@ -83,6 +83,7 @@ def _cmk_options(settings: StackSettings) -> CmkOptions:
         identity_existing_id=settings.identity_existing_id,
         vault_name=settings.vault_name,
         vault_sku=settings.vault_sku,
+        vault_soft_delete_retention_days=settings.vault_soft_delete_retention_days,
         vault_existing_id=settings.vault_existing_id,
         manage_access_policy=settings.vault_manage_access_policy,
         lock=settings.locks,
