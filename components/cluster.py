@@ -5,7 +5,7 @@ restore or as a read replica."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, Field, dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -387,7 +387,7 @@ class EncryptedCosmosPgClusterArgs:
         ignored = [
             f.name
             for f in fields(self)
-            if f.name in _NOT_FOR_SOURCE and getattr(self, f.name) != _DEFAULTS[f.name]
+            if f.name in _NOT_FOR_SOURCE and getattr(self, f.name) != _default(f)
         ]
         out += [
             f"EncryptedCosmosPgClusterArgs.{name}: set, but a restore or replica copies it "
@@ -413,6 +413,13 @@ class EncryptedCosmosPgClusterArgs:
 
 
 # Fields a restore or replica cannot take (they come from the source cluster).
+def _default(spec: Field[Any]) -> Any:
+    """A dataclass field's default, whether a value or a factory."""
+    if spec.default_factory is not MISSING:
+        return spec.default_factory()
+    return spec.default
+
+
 _NOT_FOR_SOURCE = (
     "sizing",
     "postgresql_version",
@@ -420,13 +427,6 @@ _NOT_FOR_SOURCE = (
     "database_name",
     "administrator_login_password",
 )
-_DEFAULTS: dict[str, Any] = {
-    "sizing": ClusterSizing(),
-    "postgresql_version": "16",
-    "citus_version": "12.1",
-    "database_name": "citus",
-    "administrator_login_password": None,
-}
 
 
 def restore_time_problems(field_name: str, moment: datetime, now: datetime) -> list[str]:

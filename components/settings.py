@@ -87,10 +87,6 @@ class ConfigKey:
     secret: bool = False
 
     @property
-    def full_name(self) -> str:
-        return f"{NAMESPACE}:{self.name}"
-
-    @property
     def required(self) -> bool:
         return self.default is REQUIRED
 
