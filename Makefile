@@ -22,7 +22,7 @@ $(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
 
 ## Offline preview of a stack (default: dev) against the local mock engine.
 preview: $(VENV)/.runtime-installed
-	$(BIN)/python -m tools.preview --stack $(STACK)
+	$(BIN)/cmkpg-preview --stack $(STACK)
 
 ## Lint, format check and the unit tests.
 test: $(VENV)/.dev-installed

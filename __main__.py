@@ -6,8 +6,8 @@ on error) -> components -> stack outputs. See README.md.
 
 import pulumi
 
-from components.settings import settings_from_pulumi
-from components.stack import deploy
+from cmkpg.settings import settings_from_pulumi
+from cmkpg.stack import deploy
 
 settings = settings_from_pulumi()
 for output_name, value in deploy(settings).items():

@@ -2,11 +2,11 @@
 
 Import the components into any Pulumi Python program::
 
-    from components import CmkIdentity, CmkVault, CmkKey, EncryptedCosmosPgCluster
+    from cmkpg import CmkIdentity, CmkVault, CmkKey, EncryptedCosmosPgCluster
 
 or let one call build the identity-vault-key chain::
 
-    from components import create_customer_managed_key
+    from cmkpg import create_customer_managed_key
 """
 
 from .cluster import (

@@ -12,8 +12,8 @@ from typing import Any
 import pulumi
 import pytest
 
-from tools import engine
-from tools.azure_mocks import AzureMocks
+from cmkpg.preview import engine
+from cmkpg.preview.azure_mocks import AzureMocks
 
 ROOT = Path(__file__).resolve().parent.parent
 MAIN = ROOT / "__main__.py"
@@ -103,7 +103,7 @@ def run_stack(
 ) -> engine.Plan:
     """Run the real ``__main__.py`` with ``config`` (keys without the ``cmkpg:`` prefix are
     put in that namespace; values as YAML would hold them)."""
-    from tools.stack_config import engine_value
+    from cmkpg.preview.stack_config import engine_value
 
     full = {(k if ":" in k else f"cmkpg:{k}"): engine_value(v) for k, v in config.items()}
     secrets = [(k if ":" in k else f"cmkpg:{k}") for k in secret_keys]
@@ -131,6 +131,6 @@ def child_of(plan: engine.Plan, resource: engine.Registration) -> engine.Registr
 @pytest.fixture(scope="session")
 def dev_plan() -> engine.Plan:
     """The dev stack (Pulumi.dev.yaml) planned once for the read-only tests."""
-    from tools.preview import plan_stack
+    from cmkpg.preview.cli import plan_stack
 
-    return plan_stack("dev")
+    return plan_stack("dev", project_dir=ROOT)

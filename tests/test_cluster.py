@@ -16,7 +16,7 @@ from conftest import (
     run_components,
 )
 
-from components import (
+from cmkpg import (
     ClusterSizing,
     CmkIdentity,
     CmkIdentityArgs,

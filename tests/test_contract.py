@@ -30,9 +30,9 @@ from conftest import (
     run_stack,
 )
 
-from tools import contract
-from tools.engine import Plan, Registration
-from tools.preview import plan_stack
+from cmkpg.preview.cli import plan_stack
+from cmkpg.preview.engine import Plan, Registration
+from tools import azure_api, contract
 
 ACTION_GROUP = "azure-native:monitor:ActionGroup"
 ACTIVITY_LOG_ALERT = "azure-native:monitor:ActivityLogAlert"
@@ -539,3 +539,7 @@ def test_every_vendored_request_example_is_used():
 def test_official_examples_are_accepted(example: str, definition: str, body: Any):
     # All of them pass the strict check too: none sends an undeclared or readOnly property.
     assert contract.validate_body(definition, body) == []
+
+
+def test_the_api_facts_the_preview_ships_match_the_vendored_specs():
+    assert azure_api.main([]) == 0, "run: python -m tools.azure_api --write"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import IDENTITY, LOCATION, arm_id, child_of, run_components
 
-from components import CmkIdentity, CmkIdentityArgs, ValidationError
-from tools.azure_mocks import AzureMocks
+from cmkpg import CmkIdentity, CmkIdentityArgs, ValidationError
+from cmkpg.preview.azure_mocks import AzureMocks
 
 EXISTING = arm_id("shared-rg", "Microsoft.ManagedIdentity/userAssignedIdentities/db-identity")
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from conftest import KEY, NOW, arm_id, child_of, run_components
 
-from components import CmkKey, CmkKeyArgs, KeyRotationPolicy, ValidationError
-from tools.azure_mocks import AzureMocks
+from cmkpg import CmkKey, CmkKeyArgs, KeyRotationPolicy, ValidationError
+from cmkpg.preview.azure_mocks import AzureMocks
 
 EXISTING = arm_id("sec-rg", "Microsoft.KeyVault/vaults/sec-kv/keys/db-key")
 VERSIONED_URI = "https://sec-kv.vault.azure.net/keys/db-key/0123456789abcdef0123456789abcdef"

@@ -9,8 +9,8 @@ import pytest
 from conftest import IDENTITY, KEY, LOCATION, SUB, VAULT, arm_id, child_of, run_components
 from pulumi_azure_native import dbforpostgresql
 
-from components import CmkIdentity, CmkIdentityArgs, CmkKey, CmkKeyArgs, CmkVault, CmkVaultArgs
-from components.monitoring import (
+from cmkpg import CmkIdentity, CmkIdentityArgs, CmkKey, CmkKeyArgs, CmkVault, CmkVaultArgs
+from cmkpg.monitoring import (
     EMAIL,
     KEY_ACCESS_OPERATIONS,
     KEY_LIFECYCLE_OPERATIONS,
@@ -26,8 +26,8 @@ from components.monitoring import (
     key_lifecycle_query,
     redact_webhook,
 )
-from components.validation import ValidationError
-from tools.azure_mocks import placeholder_guid
+from cmkpg.preview.azure_mocks import placeholder_guid
+from cmkpg.validation import ValidationError
 
 ACTION_GROUP = "azure-native:monitor:ActionGroup"
 ACTIVITY_LOG_ALERT = "azure-native:monitor:ActivityLogAlert"
@@ -502,8 +502,8 @@ def test_every_problem_is_reported_at_once():
 
 
 def test_nothing_is_registered_for_bad_arguments():
-    from tools import engine
-    from tools.azure_mocks import AzureMocks
+    from cmkpg.preview import engine
+    from cmkpg.preview.azure_mocks import AzureMocks
 
     monitor = engine.RecordingMonitor(AzureMocks())
     with pytest.raises(ValidationError):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tools.engine import Plan, Registration
-from tools.plan_diff import diff_plans, diff_resource
+from cmkpg.preview.engine import Plan, Registration
+from cmkpg.preview.plan_diff import diff_plans, diff_resource
 
 TYPE = "azure-native:dbforpostgresql:ServerGroupCluster"
 

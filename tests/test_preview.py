@@ -10,9 +10,9 @@ import yaml
 from bad_configs import CASES, BadConfig
 from conftest import ROOT
 
-from components.settings import ConfigError
-from tools import preview
-from tools.stack_config import SECRET_PLACEHOLDER
+from cmkpg.preview import cli as preview
+from cmkpg.preview.stack_config import SECRET_PLACEHOLDER
+from cmkpg.settings import ConfigError
 
 PLAN_FIELDS = {
     "urn",

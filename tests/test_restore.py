@@ -21,7 +21,7 @@ from conftest import (
     run_components,
 )
 
-from components import (
+from cmkpg import (
     ClusterSizing,
     CustomerManagedKey,
     EncryptedCosmosPgCluster,
@@ -29,7 +29,7 @@ from components import (
     ReadReplica,
     ValidationError,
 )
-from components.restore import EncryptedClusterRestore, EncryptedClusterRestoreArgs
+from cmkpg.restore import EncryptedClusterRestore, EncryptedClusterRestoreArgs
 
 SOURCE = arm_id("rg-prod", "Microsoft.DBforPostgreSQL/serverGroupsv2/orders-prod")
 POINT = NOW - timedelta(hours=6)

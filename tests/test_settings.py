@@ -7,9 +7,9 @@ import yaml
 from bad_configs import BASE, CASES, BadConfig
 from conftest import CMK, NOW, ROOT
 
-from components.settings import KEYS, ConfigError, load_settings
+from cmkpg.preview.stack_config import engine_value
+from cmkpg.settings import KEYS, ConfigError, load_settings
 from tools import project_file
-from tools.stack_config import engine_value
 
 
 def load(config, *, stack="dev", secret_keys=()):

@@ -22,11 +22,11 @@ from conftest import (
     run_stack,
 )
 
-from components.settings import ConfigError
-from tools.azure_mocks import AzureMocks
-from tools.engine import RecordingMonitor
-from tools.plan_diff import diff_plans
-from tools.preview import innermost
+from cmkpg.preview.azure_mocks import AzureMocks
+from cmkpg.preview.cli import innermost
+from cmkpg.preview.engine import RecordingMonitor
+from cmkpg.preview.plan_diff import diff_plans
+from cmkpg.settings import ConfigError
 
 LOCK = "azure-native:authorization:ManagementLockByScope"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import ACCESS_POLICY, IDENTITY, LOCATION, VAULT, arm_id, child_of, run_components
 
-from components import CmkVault, CmkVaultArgs, ValidationError
-from tools.azure_mocks import TENANT_ID, AzureMocks
+from cmkpg import CmkVault, CmkVaultArgs, ValidationError
+from cmkpg.preview.azure_mocks import TENANT_ID, AzureMocks
 
 PRINCIPAL = "00000000-0000-0000-0000-0000000000aa"
 EXISTING = arm_id("sec-rg", "Microsoft.KeyVault/vaults/sec-kv")

@@ -41,7 +41,7 @@ import jsonschema
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
-from .engine import SECRET, UNKNOWN, Plan, Registration
+from cmkpg.preview.engine import SECRET, UNKNOWN, Plan, Registration
 
 if TYPE_CHECKING:  # referencing exports Resolver only from its private module
     from referencing._core import Resolver

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from components.settings import KEYS, NAMESPACE, describe_keys
+from cmkpg.settings import KEYS, NAMESPACE, describe_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 PATH = ROOT / "Pulumi.yaml"

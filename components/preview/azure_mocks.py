@@ -24,14 +24,13 @@ from typing import Any
 
 import pulumi
 
-from components.resource_ids import ArmId, parse_arm_id
+from cmkpg.resource_ids import ArmId, parse_arm_id
 
 SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
 TENANT_ID = "00000000-0000-0000-0000-000000000001"
 CLIENT_OBJECT_ID = "00000000-0000-0000-0000-000000000002"
 CLIENT_APP_ID = "00000000-0000-0000-0000-000000000003"
 
-SPECS = Path(__file__).resolve().parent.parent / "contracts" / "azure-rest-api-specs"
 
 State = dict[str, Any]
 
@@ -50,47 +49,23 @@ class ProviderCheckError(Exception):
     """What the provider reports for an input it rejects before calling Azure."""
 
 
-# Path parameters whose rules the azure-native provider enforces, per resource type:
-# (input property, spec file, API path whose PUT declares the parameter).
-_KV = "keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01"
-_HSC = "postgresqlhsc/resource-manager/Microsoft.DBforPostgreSQL/preview/2023-03-02-preview"
-_RG_PATH = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers"
-_NAME_PARAMETERS: dict[str, tuple[str, str, str]] = {
-    "azure-native:keyvault:Vault": (
-        "vaultName",
-        f"{_KV}/keyvault.json",
-        f"{_RG_PATH}/Microsoft.KeyVault/vaults/{{vaultName}}",
-    ),
-    "azure-native:keyvault:Key": (
-        "keyName",
-        f"{_KV}/keys.json",
-        f"{_RG_PATH}/Microsoft.KeyVault/vaults/{{vaultName}}/keys/{{keyName}}",
-    ),
-    "azure-native:dbforpostgresql:ServerGroupCluster": (
-        "clusterName",
-        f"{_HSC}/postgresqlhsc.json",
-        f"{_RG_PATH}/Microsoft.DBforPostgreSQL/serverGroupsv2/{{clusterName}}",
-    ),
-}
+# Facts read from the vendored REST API specs by `python -m tools.azure_api` (the specs do not
+# ship with the package; this JSON does).
+AZURE_API = Path(__file__).resolve().parent / "azure_api.json"
 
 
 @cache
-def _spec(relative: str) -> dict[str, Any]:
-    return json.loads((SPECS / "specification" / relative).read_text())
+def azure_api() -> dict[str, Any]:
+    """Per Pulumi type: its name parameter's rules and its create-only input paths."""
+    return json.loads(AZURE_API.read_text())
 
 
 def name_rule(resource_type: str) -> tuple[str, dict[str, Any]] | None:
-    """The name parameter (property, spec definition) the provider checks for a type."""
-    if resource_type not in _NAME_PARAMETERS:
+    """The name parameter (property, its spec rules) the provider checks for a type."""
+    rule = azure_api().get(resource_type, {}).get("name")
+    if rule is None:
         return None
-    prop, spec_file, path = _NAME_PARAMETERS[resource_type]
-    spec = _spec(spec_file)
-    for parameter in spec["paths"][path]["put"]["parameters"]:
-        if "$ref" in parameter and parameter["$ref"].startswith("#/parameters/"):
-            parameter = spec["parameters"][parameter["$ref"].rsplit("/", 1)[1]]
-        if parameter.get("name") == prop:
-            return prop, parameter
-    raise LookupError(f"{spec_file} declares no {prop} for {path}")
+    return rule["property"], rule
 
 
 def check_name(resource_type: str, logical_name: str, value: str) -> None:

@@ -1,6 +1,6 @@
 """Offline preview: run the real program for a stack against the local mock engine.
 
-    python -m tools.preview [--stack NAME] [--config FILE] [--json]
+    cmkpg-preview [--project-dir DIR] [--stack NAME] [--config FILE] [--json]
 
 Prints the plan the way ``pulumi preview`` does (resource tree, counts, stack outputs with
 secrets as ``[secret]``), or one JSON document with ``--json``. No Azure account, no
@@ -15,18 +15,17 @@ import json
 import runpy
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from components.settings import ConfigError
-from components.validation import ValidationError
+from cmkpg.settings import ConfigError
+from cmkpg.validation import ValidationError
 
 from . import engine
 from .azure_mocks import AzureMocks
 from .stack_config import StackConfigError, load_project, load_stack_config
 
-ROOT = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_FAILED, EXIT_INVALID_CONFIG = 0, 1, 2
 
 
@@ -34,17 +33,17 @@ def plan_stack(
     stack: str,
     config_file: Path | None = None,
     *,
-    project_dir: Path = ROOT,
+    project_dir: Path | None = None,
     mocks: AzureMocks | None = None,
 ) -> engine.Plan:
-    """Plan ``stack`` of the project in ``project_dir`` from ``config_file`` (default
-    ``Pulumi.<stack>.yaml`` there). A ``pulumi.StackReference`` to another project of this
-    repository is answered by planning that project's stack offline first.
+    """Plan ``stack`` of the project in ``project_dir`` (default: the current directory) from
+    ``config_file`` (default ``Pulumi.<stack>.yaml`` there). A ``pulumi.StackReference`` to a
+    project next to it is answered by planning that project's stack offline first.
 
     Raises StackConfigError or ConfigError for invalid configuration; anything else the
     program raises propagates.
     """
-    project_dir = project_dir.resolve()
+    project_dir = (project_dir or Path.cwd()).resolve()
     project = load_project(project_dir / "Pulumi.yaml")
     config = load_stack_config(config_file or project_dir / f"Pulumi.{stack}.yaml", project)
     main = project_dir / "__main__.py"
@@ -54,25 +53,38 @@ def plan_stack(
         stack=stack,
         config=config.values,
         secret_keys=config.secret_keys,
-        mocks=mocks or AzureMocks(stack_references=local_stack_outputs),
+        mocks=mocks or AzureMocks(stack_references=local_stack_outputs(project_dir)),
     )
 
 
-def local_projects() -> dict[str, Path]:
-    """Pulumi projects of this repository (the root and ``examples/*``), by project name."""
-    found = {}
-    for path in [ROOT / "Pulumi.yaml", *sorted(ROOT.glob("examples/*/Pulumi.yaml"))]:
-        found[load_project(path).name] = path.parent
+def local_projects(project_dir: Path) -> dict[str, Path]:
+    """Pulumi projects near ``project_dir``, by project name: itself, its ``examples/*`` and
+    its siblings (``../*``)."""
+    candidates = [
+        project_dir / "Pulumi.yaml",
+        *sorted(project_dir.glob("examples/*/Pulumi.yaml")),
+        *sorted(project_dir.parent.glob("*/Pulumi.yaml")),
+    ]
+    found: dict[str, Path] = {}
+    for path in candidates:
+        found.setdefault(load_project(path).name, path.parent)
     return found
 
 
-def local_stack_outputs(reference: str) -> tuple[dict[str, Any], list[str]]:
-    """Outputs of ``[<org>/]<project>/<stack>`` (and which are secret), planned offline."""
+def local_stack_outputs(
+    project_dir: Path,
+) -> Callable[[str], tuple[dict[str, Any], list[str]]]:
+    """Answers stack references of the project in ``project_dir`` by planning the referenced
+    ``[<org>/]<project>/<stack>`` offline; gives its outputs and the names of the secret ones."""
+    return lambda reference: _plan_referenced(project_dir, reference)
+
+
+def _plan_referenced(project_dir: Path, reference: str) -> tuple[dict[str, Any], list[str]]:
     *_, project, stack = ["", "", *reference.split("/")]
-    projects = local_projects()
+    projects = local_projects(project_dir)
     if project not in projects:
         raise LookupError(
-            f"stack reference {reference!r}: no project {project!r} in this repository "
+            f"stack reference {reference!r}: no project {project!r} next to {project_dir} "
             f"(known: {', '.join(sorted(projects))})"
         )
     # Planned on a thread of its own: the engine owns the event loop of the thread it runs
@@ -227,9 +239,7 @@ def plan_json(plan: engine.Plan) -> dict[str, Any]:
 def main(
     argv: Sequence[str] | None = None, *, out: TextIO = sys.stdout, err: TextIO = sys.stderr
 ) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tools.preview", description=__doc__.split("\n\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog="cmkpg-preview", description=__doc__.split("\n\n")[0])
     parser.add_argument("--stack", default="dev", help="stack name (default: dev)")
     parser.add_argument(
         "--config", type=Path, help="stack config file (default: Pulumi.<stack>.yaml)"
@@ -244,15 +254,17 @@ def main(
     parser.add_argument(
         "--project-dir",
         type=Path,
-        default=ROOT,
-        help="directory of the Pulumi project (default: this repository's root)",
+        help="directory of the Pulumi project (default: the current directory)",
     )
     args = parser.parse_args(argv)
 
     try:
         deployed = json.loads(args.deployed.read_text()) if args.deployed else None
-        mocks = AzureMocks(stack_references=local_stack_outputs, previous_outputs=deployed)
-        plan = plan_stack(args.stack, args.config, project_dir=args.project_dir, mocks=mocks)
+        project_dir = (args.project_dir or Path.cwd()).resolve()
+        mocks = AzureMocks(
+            stack_references=local_stack_outputs(project_dir), previous_outputs=deployed
+        )
+        plan = plan_stack(args.stack, args.config, project_dir=project_dir, mocks=mocks)
     except (StackConfigError, ConfigError) as error:
         for line in error.errors:
             err.write(f"error: {line}\n")

@@ -7,12 +7,12 @@ holds no permission on them. Deploy the security stack first.
 import pulumi
 from pulumi_azure_native import resources
 
-from components import (
+from cmkpg import (
     CustomerManagedKey,
     EncryptedCosmosPgCluster,
     EncryptedCosmosPgClusterArgs,
 )
-from components.base import after, require_region
+from cmkpg.base import after, require_region
 
 config = pulumi.Config()
 location = config.require("location")

@@ -7,7 +7,7 @@ only receives ids and URIs through a StackReference and can neither change nor d
 import pulumi
 from pulumi_azure_native import resources
 
-from components import (
+from cmkpg import (
     CmkIdentity,
     CmkIdentityArgs,
     CmkKey,

@@ -1,0 +1,6 @@
+"""The offline preview: run a Pulumi Python program against a local engine whose answers are
+shaped like Azure's, and print the plan ``pulumi preview`` would show.
+
+    cmkpg-preview [--project-dir DIR] [--stack NAME | --config Pulumi.<stack>.yaml] ...
+    python -m cmkpg.preview ...
+"""

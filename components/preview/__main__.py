@@ -1,0 +1,7 @@
+"""``python -m cmkpg.preview``: see :mod:`cmkpg.preview.cli`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,125 @@
+"""Extract, from the vendored REST API specs, the facts the offline preview needs at run time.
+
+    python -m tools.azure_api          # exit 1 if components/preview/azure_api.json is stale
+    python -m tools.azure_api --write  # regenerate it
+
+The preview ships inside the installed package, where ``contracts/`` does not exist, so it
+reads this small JSON instead of the specs. Per Pulumi resource type it records:
+
+* ``name``: the path parameter that names the resource and its ``minLength``/``maxLength``/
+  ``pattern``, which azure-native checks before calling Azure;
+* ``createOnly``: the input paths (SDK names) whose spec ``x-ms-mutability`` lacks
+  ``update``; azure-native plans a replacement when one of them changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from tools.contract import CONTRACTS, _deref, _sdk_name, _shape, definition_uri, registry
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "components" / "preview" / "azure_api.json"
+SPECIFICATION = ROOT / "contracts" / "azure-rest-api-specs" / "specification"
+
+_KV = "keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01"
+_HSC = "postgresqlhsc/resource-manager/Microsoft.DBforPostgreSQL/preview/2023-03-02-preview"
+_PG = "postgresql/resource-manager/Microsoft.DBforPostgreSQL/stable/2025-08-01"
+_RG_PATH = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers"
+
+# Path parameter that names each resource type: (input property, spec file, PUT path).
+NAME_PARAMETERS: dict[str, tuple[str, str, str]] = {
+    "azure-native:keyvault:Vault": (
+        "vaultName",
+        f"{_KV}/keyvault.json",
+        f"{_RG_PATH}/Microsoft.KeyVault/vaults/{{vaultName}}",
+    ),
+    "azure-native:keyvault:Key": (
+        "keyName",
+        f"{_KV}/keys.json",
+        f"{_RG_PATH}/Microsoft.KeyVault/vaults/{{vaultName}}/keys/{{keyName}}",
+    ),
+    "azure-native:dbforpostgresql:ServerGroupCluster": (
+        "clusterName",
+        f"{_HSC}/postgresqlhsc.json",
+        f"{_RG_PATH}/Microsoft.DBforPostgreSQL/serverGroupsv2/{{clusterName}}",
+    ),
+}
+
+
+def _parameter(spec_file: str, path: str, prop: str) -> dict[str, Any]:
+    spec = json.loads((SPECIFICATION / spec_file).read_text())
+    for parameter in spec["paths"][path]["put"]["parameters"]:
+        if "$ref" in parameter and parameter["$ref"].startswith("#/parameters/"):
+            parameter = spec["parameters"][parameter["$ref"].rsplit("/", 1)[1]]
+        if parameter.get("name") == prop:
+            return {
+                k: parameter[k] for k in ("minLength", "maxLength", "pattern") if k in parameter
+            }
+    raise LookupError(f"{spec_file} declares no {prop} for {path}")
+
+
+def _create_only(resource_type: str) -> list[str]:
+    """Input paths (SDK names, flattened as the SDK flattens them) the spec lets one set at
+    creation but not update."""
+    contract = CONTRACTS[resource_type]
+    resolved = registry().resolver().lookup(definition_uri(contract.definition))
+    found: list[str] = []
+
+    def walk(schema: Mapping[str, Any], resolver: Any, prefix: str, depth: int) -> None:
+        if depth > 6:
+            return
+        shape = _shape(schema, resolver)
+        for wire, (sub, sub_resolver) in shape.properties.items():
+            target, target_resolver = _deref(sub, sub_resolver)
+            mutability = sub.get("x-ms-mutability", target.get("x-ms-mutability"))
+            if sub.get("readOnly") or target.get("readOnly"):
+                continue
+            name = _sdk_name(wire, sub)
+            flattened = sub.get("x-ms-client-flatten") or (
+                prefix == "" and wire == "properties" and contract.top_level is not None
+            )
+            path = prefix if flattened else (f"{prefix}.{name}" if prefix else name)
+            if mutability is not None and "update" not in mutability and not flattened:
+                found.append(path)
+                continue
+            walk(target, target_resolver, path, depth + 1)
+
+    walk(resolved.contents, resolved.resolver, "", 0)
+    return sorted(set(found))
+
+
+def render() -> str:
+    facts: dict[str, Any] = {}
+    for resource_type in sorted(set(NAME_PARAMETERS) | set(CONTRACTS)):
+        entry: dict[str, Any] = {}
+        if resource_type in NAME_PARAMETERS:
+            prop, spec_file, path = NAME_PARAMETERS[resource_type]
+            entry["name"] = {"property": prop, **_parameter(spec_file, path, prop)}
+        if resource_type in CONTRACTS:
+            entry["createOnly"] = _create_only(resource_type)
+        facts[resource_type] = entry
+    return json.dumps(facts, indent=2, sort_keys=True) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--write", action="store_true", help="rewrite the JSON")
+    args = parser.parse_args(argv)
+    text = render()
+    if args.write:
+        OUTPUT.write_text(text)
+        return 0
+    if not OUTPUT.exists() or OUTPUT.read_text() != text:
+        print(f"out of date: {OUTPUT.name}; run python -m tools.azure_api --write", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
