@@ -8,9 +8,10 @@ records is what `pulumi preview` would plan, with secrets masked as ``"[secret]"
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import logging
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -176,6 +177,27 @@ class Plan:
         }
 
 
+@contextlib.contextmanager
+def _thread_loop() -> Iterator[None]:
+    """An event loop for the RPC worker thread while the mock monitor needs one, closed after.
+
+    Pulumi's MockMonitor creates a loop in each worker thread that lacks one
+    (``sync_await._ensure_event_loop``) and never closes it; worker threads come and go, so
+    every run leaked loops that the garbage collector closed at random times later."""
+    try:
+        asyncio.get_event_loop()
+        created = None
+    except RuntimeError:
+        created = asyncio.new_event_loop()
+        asyncio.set_event_loop(created)
+    try:
+        yield
+    finally:
+        if created is not None:
+            asyncio.set_event_loop(None)
+            created.close()
+
+
 class RecordingMonitor(pulumi_mocks.MockMonitor):
     """Pulumi's mock monitor, also keeping every registration with its options."""
 
@@ -185,7 +207,15 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.stack_outputs: dict[str, Any] = {}
         self.raw_stack_outputs: dict[str, Any] = {}
 
+    def Invoke(self, request: Any) -> Any:
+        with _thread_loop():
+            return super().Invoke(request)
+
     def RegisterResource(self, request: Any) -> Any:
+        with _thread_loop():
+            return self._register(request)
+
+    def _register(self, request: Any) -> Any:
         if request.type == "pulumi:pulumi:Stack":
             return super().RegisterResource(request)
         inputs = mask(_struct(request.object))
@@ -226,6 +256,10 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         )
 
     def ReadResource(self, request: Any) -> Any:
+        with _thread_loop():
+            return self._read(request)
+
+    def _read(self, request: Any) -> Any:
         response = super().ReadResource(request)
         state = _mark_secret(_struct(response.properties), set(request.additionalSecretOutputs))
         self.registrations[response.urn] = Registration(
@@ -249,8 +283,11 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         wire = _struct(request.outputs)
         outputs = mask(wire)
         if "::pulumi:pulumi:Stack::" in request.urn:
-            self.stack_outputs = outputs
-            self.raw_stack_outputs = _unwrap(wire)
+            # set_mocks registers a placeholder stack with no outputs; its RPC can arrive
+            # after the program's, which must not be overwritten by it.
+            if outputs or not self.stack_outputs:
+                self.stack_outputs = outputs
+                self.raw_stack_outputs = _unwrap(wire)
         elif request.urn in self.registrations:
             self.registrations[request.urn].outputs = outputs
         return super().RegisterResourceOutputs(request)
