@@ -1,12 +1,13 @@
 """Conventions every component shares: type tokens, child options and region checks."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
 from pulumi_azure_native import authorization
+
+from .regions import normalize_region
+from .validation import Problem, raise_if
 
 PACKAGE = "cmkpg"
 
@@ -25,6 +26,7 @@ def child_options(
     ignore_changes: Sequence[str] = (),
     replace_on_changes: Sequence[str] = (),
     replacement_trigger: pulumi.Input[object] | None = None,
+    delete_before_replace: bool | None = None,
 ) -> pulumi.ResourceOptions:
     """Options for a child resource; protect/retain are explicit so a parent's never leak in."""
     return pulumi.ResourceOptions(
@@ -35,6 +37,7 @@ def child_options(
         ignore_changes=list(ignore_changes) or None,
         replace_on_changes=list(replace_on_changes) or None,
         replacement_trigger=replacement_trigger,
+        delete_before_replace=delete_before_replace,
     )
 
 
@@ -44,9 +47,25 @@ def after(value: pulumi.Input[Any], *checks: pulumi.Input[Any]) -> pulumi.Output
     return pulumi.Output.all(value, *checks).apply(lambda values: values[0])
 
 
-def normalize_region(region: str) -> str:
-    """``West Europe`` and ``westeurope`` name the same region."""
-    return region.replace(" ", "").lower()
+def resolve_protect(protect: bool | None, opts: pulumi.ResourceOptions | None, owner: str) -> bool:
+    """Whether a component protects (and retains) what it creates: its args' ``protect``, or
+    else ``opts.protect``, or else True. Both given and different is refused rather than one
+    silently winning."""
+    from_opts = opts.protect if opts is not None else None
+    if protect is not None and from_opts is not None and protect != from_opts:
+        raise_if(
+            [
+                Problem(
+                    "protect",
+                    f"differs from opts.protect {str(from_opts).lower()}; give one of them",
+                    protect,
+                )
+            ],
+            owner,
+        )
+    if protect is not None:
+        return protect
+    return True if from_opts is None else from_opts
 
 
 def require_region(actual: pulumi.Output[str], expected: str, what: str) -> pulumi.Output[str]:
@@ -90,7 +109,8 @@ def delete_lock(
         name,
         scope=scope,
         level="CanNotDelete",
-        notes=f"Protects the {what} of a cluster encrypted with a customer-managed key "
-        "(managed by cmkpg).",
-        opts=pulumi.ResourceOptions(parent=parent),
+        notes=f"Guards this {what} against deletion (managed by cmkpg).",
+        # Never protected itself, however the parent was protected: removing the lock is how
+        # its owner lets a deliberate delete through.
+        opts=child_options(parent),
     )

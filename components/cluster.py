@@ -1,25 +1,29 @@
 """EncryptedCosmosPgCluster: an Azure Cosmos DB for PostgreSQL cluster, encrypted with a
 customer-managed key or with service-managed keys, created fresh, as a point-in-time
-restore or as a read replica."""
-
-from __future__ import annotations
+restore or as a read replica, with the firewall rules that make it reachable."""
 
 from collections.abc import Mapping, Sequence
-from dataclasses import MISSING, Field, dataclass, field, fields
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Union
 from urllib.parse import quote
 
 import pulumi
 import pulumi_random
 from pulumi_azure_native import dbforpostgresql
 
-from .base import child_options, delete_lock, normalize_region, type_token
+from .base import child_options, delete_lock, resolve_protect, type_token
+from .firewall import FirewallRule, parse_firewall_rules
+from .regions import location_problems, normalize_region
 from .resource_ids import COSMOS_PG_CLUSTER, arm_id_rule
 from .validation import (
+    Problem,
     check,
+    fields_set,
     int_between,
     matches,
+    now_or_current,
     one_of,
     raise_if,
     utc_iso,
@@ -29,6 +33,27 @@ if TYPE_CHECKING:
     from .identity import CmkIdentity
     from .key import CmkKey
     from .vault import CmkVault
+
+
+class EncryptionMode(StrEnum):
+    """Who holds the key that protects the cluster's data."""
+
+    CUSTOMER_MANAGED = "customerManaged"
+    """A key in your Key Vault (identity, vault and key are part of the stack)."""
+    SERVICE_MANAGED = "serviceManaged"
+    """Keys held by the service."""
+
+
+class ServerEdition(StrEnum):
+    """Compute tier of a cluster's nodes."""
+
+    GENERAL_PURPOSE = "GeneralPurpose"
+    MEMORY_OPTIMIZED = "MemoryOptimized"
+    BURSTABLE_GENERAL_PURPOSE = "BurstableGeneralPurpose"
+    """Single node with 1-2 vCores only."""
+    BURSTABLE_MEMORY_OPTIMIZED = "BurstableMemoryOptimized"
+    """Single node with 1-2 vCores only."""
+
 
 ADMINISTRATOR_LOGIN = "citus"  # fixed by the service
 POSTGRES_PORT = 5432
@@ -42,15 +67,12 @@ CLUSTER_NAME = matches(
 POSTGRESQL_VERSIONS = ("11", "12", "13", "14", "15", "16", "17")
 POSTGRESQL_VERSION = one_of(*POSTGRESQL_VERSIONS)
 CITUS_VERSION = matches(r"\d{1,2}\.\d{1,2}", "use a major.minor version such as 12.1")
-SERVER_EDITIONS = (
-    "GeneralPurpose",
-    "MemoryOptimized",
-    "BurstableGeneralPurpose",
-    "BurstableMemoryOptimized",
+BURSTABLE_EDITIONS = (
+    ServerEdition.BURSTABLE_GENERAL_PURPOSE,
+    ServerEdition.BURSTABLE_MEMORY_OPTIMIZED,
 )
-BURSTABLE_EDITIONS = ("BurstableGeneralPurpose", "BurstableMemoryOptimized")
-SERVER_EDITION = one_of(*SERVER_EDITIONS)
-WORKER_EDITION = one_of("GeneralPurpose", "MemoryOptimized")
+SERVER_EDITION = one_of(*ServerEdition)
+WORKER_EDITION = one_of(ServerEdition.GENERAL_PURPOSE, ServerEdition.MEMORY_OPTIMIZED)
 # Compute and storage options (learn.microsoft.com/azure/cosmos-db/postgresql/resources-compute).
 SINGLE_NODE_VCORES = (1, 2, 4, 8, 16, 32, 64)
 MULTI_NODE_COORDINATOR_VCORES = (4, 8, 16, 32, 64, 96)
@@ -65,7 +87,6 @@ MULTI_NODE_COORDINATOR_STORAGE_MB = (
 )
 WORKER_STORAGE_MB = (524288, *(n * _TIB for n in (1, 2, 4, 8, 16, 32)))
 MAX_WORKER_NODES = 20
-NODE_COUNT = int_between(0, MAX_WORKER_NODES)
 ZONES = ("1", "2", "3")
 ZONE = one_of(*ZONES)
 RESERVED_DATABASES = ("postgres", "template0", "template1", "azure_maintenance", "azure_sys")
@@ -74,16 +95,16 @@ DATABASE_NAME = matches(
     "use up to 63 lowercase letters, digits or underscores, not starting with a digit and "
     f"not one of {', '.join(RESERVED_DATABASES)}",
 )
-ENCRYPTION_MODES = ("customerManaged", "serviceManaged")
+ENCRYPTION = one_of(*EncryptionMode)
 
 
 def node_count_rule(value: object) -> str | None:
-    complaint = NODE_COUNT(value)
-    if complaint is None and value == 1:
-        complaint = f"is not allowed; use 0 (single node) or 2..{MAX_WORKER_NODES}"
-    if complaint and "out of range" in complaint:
-        complaint = f"is not allowed; use 0 (single node) or 2..{MAX_WORKER_NODES}"
-    return complaint
+    complaint = int_between(0, MAX_WORKER_NODES)(value)
+    if complaint == "is not an integer":
+        return complaint
+    if complaint or value == 1:
+        return f"is not allowed; use 0 (single node) or 2..{MAX_WORKER_NODES}"
+    return None
 
 
 def password_strength(value: object) -> str | None:
@@ -104,6 +125,19 @@ def password_strength(value: object) -> str | None:
 source_cluster_id = arm_id_rule(COSMOS_PG_CLUSTER)
 
 
+def geo_backup_problem(customer_managed: bool, enable_geo_backup: object) -> Problem | None:
+    """Cosmos DB for PostgreSQL does not support geo-redundant backup with customer-managed
+    keys ("reference-limits")."""
+    if customer_managed and enable_geo_backup is True:
+        return Problem(
+            "enable_geo_backup",
+            "is not supported with customer-managed keys; set it to false or use "
+            "service-managed keys",
+            True,
+        )
+    return None
+
+
 @dataclass(frozen=True)
 class CustomerManagedKey:
     """Customer-managed encryption for a cluster (passing one means CMK; omitting it means
@@ -112,9 +146,10 @@ class CustomerManagedKey:
     key_versioned_uri: pulumi.Input[str]
     """Versioned key URI for ``dataEncryption.primaryKeyUri``."""
 
-    key_uri: pulumi.Input[str]
-    """Versionless key URI. It identifies the key across rotations: a different key replaces
-    the cluster, a new version of the same key changes nothing."""
+    key_id: pulumi.Input[str]
+    """What identifies the key across rotations: its ARM id (or, for a key given by URI, the
+    versionless URI). A different key replaces the cluster; a new version of the same key
+    changes nothing. An id stays known while an update is previewed."""
 
     identity_id: pulumi.Input[str]
     """ARM id of the user-assigned identity that can use the key."""
@@ -127,18 +162,14 @@ class CustomerManagedKey:
 
     @classmethod
     def from_components(
-        cls, identity: CmkIdentity, vault: CmkVault, key: CmkKey
-    ) -> CustomerManagedKey:
-        """Wire the three CMK components; the cluster waits for the access policy and key."""
-        waits: list[pulumi.Resource] = [key]
-        if vault.access_policy is not None:
-            waits.insert(0, vault.access_policy)
+        cls, identity: "CmkIdentity", vault: "CmkVault", key: "CmkKey"
+    ) -> "CustomerManagedKey":
+        """Wire the three CMK components; the cluster waits for the grant and the key."""
         return cls(
             key_versioned_uri=key.versioned_uri,
-            key_uri=key.uri,
-            identity_id=identity.id,
-            depends_on=waits,
-            location=vault.location if vault.location == identity.location else None,
+            key_id=key.key_id,
+            identity_id=identity.identity_id,
+            depends_on=[*vault.grant, key],
         )
 
 
@@ -154,6 +185,19 @@ class PointInTimeRestore:
     """UTC time to restore to: not in the future, and, when the cluster is created, within
     the 35-day backup retention (the stack checks that; Azure refuses older times)."""
 
+    def problems(self, now: datetime | None) -> list[Problem]:
+        problems = _source_problems(self)
+        moment = self.point_in_time
+        if moment.tzinfo is None:
+            problems.append(Problem("point_in_time", "has no time zone; give a UTC datetime"))
+        elif moment > now_or_current(now):
+            # Only the future is refused here: once the restore has happened the time falls
+            # out of the retention window, and this runs on every later update too.
+            problems.append(
+                Problem("point_in_time", "is in the future; use a past time", utc_iso(moment))
+            )
+        return problems
+
 
 @dataclass(frozen=True)
 class ReadReplica:
@@ -164,11 +208,39 @@ class ReadReplica:
     source_location: str
     """Region of the primary cluster."""
 
+    def problems(self, now: datetime | None = None) -> list[Problem]:
+        return _source_problems(self)
 
-ClusterSource = PointInTimeRestore | ReadReplica
+
+ClusterSource = Union[PointInTimeRestore, ReadReplica]  # noqa: UP007 - a runtime alias
 
 
-@dataclass(frozen=True)
+def _source_problems(source: PointInTimeRestore | ReadReplica) -> list[Problem]:
+    problems = location_problems("source_location", source.source_location)
+    if isinstance(source.source_cluster_id, str):
+        problems += check("source_cluster_id", source.source_cluster_id, source_cluster_id)
+    return problems
+
+
+def restore_window_problems(moment: datetime, now: datetime) -> list[Problem]:
+    """A restore point must be in the past and within the backup retention window (checked
+    while the restored cluster is still to be created)."""
+    if moment > now:
+        return [Problem("point_in_time", "is in the future; use a past time", utc_iso(moment))]
+    oldest = now - timedelta(days=BACKUP_RETENTION_DAYS)
+    if moment < oldest:
+        return [
+            Problem(
+                "point_in_time",
+                f"is older than the {BACKUP_RETENTION_DAYS}-day backup retention; use a time "
+                f"after {utc_iso(oldest)}",
+                utc_iso(moment),
+            )
+        ]
+    return []
+
+
+@dataclass(frozen=True, kw_only=True)
 class ClusterSizing:
     """Compute, storage and topology of a new cluster. Defaults are small and valid for both
     single-node and multi-node clusters. A restore or replica copies its source's sizing and
@@ -180,102 +252,226 @@ class ClusterSizing:
     """Coordinator vCores. Default: 4."""
     coordinator_storage_mb: int = 131072
     """Coordinator storage in MiB. Default: 131072 (128 GiB)."""
-    coordinator_server_edition: str = "GeneralPurpose"
+    coordinator_server_edition: ServerEdition = ServerEdition.GENERAL_PURPOSE
     """``GeneralPurpose``, ``MemoryOptimized`` or (single node, 1-2 vCores)
     ``BurstableGeneralPurpose``/``BurstableMemoryOptimized``. Default: ``GeneralPurpose``."""
     node_v_cores: int = 4
     """vCores per worker (multi-node only). Default: 4."""
     node_storage_mb: int = 524288
     """Storage per worker in MiB (multi-node only). Default: 524288 (512 GiB)."""
-    node_server_edition: str = "MemoryOptimized"
+    node_server_edition: ServerEdition = ServerEdition.MEMORY_OPTIMIZED
     """``GeneralPurpose`` or ``MemoryOptimized`` (multi-node only). Default:
     ``MemoryOptimized``."""
     enable_ha: bool = False
     """High availability (standbys use the primary's key). Default: False."""
     preferred_primary_zone: str | None = None
     """Availability zone ``1``, ``2`` or ``3``. Default: None (Azure chooses)."""
-    coordinator_public_ip_access: bool = False
-    """Public endpoint on the coordinator. Default: False (private access only)."""
+    coordinator_public_ip_access: bool = True
+    """Public endpoint on the coordinator, closed until a firewall rule opens it. Default:
+    True: customer-managed keys do not work with private access, so the public endpoint is
+    the way in."""
     node_public_ip_access: bool = False
     """Public endpoints on workers. Default: False."""
 
-    def problems(self, field_for: Mapping[str, str]) -> list[str]:
-        """Every violation, naming fields through ``field_for`` (attribute -> shown name)."""
-
-        def name(attr: str) -> str:
-            return field_for.get(attr, attr)
-
-        out = check(name("node_count"), self.node_count, node_count_rule)
+    def problems(self) -> list[Problem]:
+        out = check("node_count", self.node_count, node_count_rule)
+        out += check("enable_ha", self.enable_ha, _boolean)
+        out += check("coordinator_public_ip_access", self.coordinator_public_ip_access, _boolean)
+        out += check("node_public_ip_access", self.node_public_ip_access, _boolean)
         single = self.node_count == 0
-        coordinator_vcores = SINGLE_NODE_VCORES if single else MULTI_NODE_COORDINATOR_VCORES
-        coordinator_storage = (
-            SINGLE_NODE_STORAGE_MB if single else MULTI_NODE_COORDINATOR_STORAGE_MB
-        )
         topology = "single-node" if single else "multi-node"
         out += _check_in(
-            name("coordinator_v_cores"),
+            "coordinator_v_cores",
             self.coordinator_v_cores,
-            coordinator_vcores,
+            SINGLE_NODE_VCORES if single else MULTI_NODE_COORDINATOR_VCORES,
             f"for a {topology} coordinator",
         )
         out += _check_in(
-            name("coordinator_storage_mb"),
+            "coordinator_storage_mb",
             self.coordinator_storage_mb,
-            coordinator_storage,
+            SINGLE_NODE_STORAGE_MB if single else MULTI_NODE_COORDINATOR_STORAGE_MB,
             f"for a {topology} coordinator",
         )
-        out += check(
-            name("coordinator_server_edition"), self.coordinator_server_edition, SERVER_EDITION
-        )
+        out += check("coordinator_server_edition", self.coordinator_server_edition, SERVER_EDITION)
         burstable = self.coordinator_server_edition in BURSTABLE_EDITIONS
-        if burstable and (not single or self.coordinator_v_cores > 2):
+        vcores = self.coordinator_v_cores
+        vcores_known = isinstance(vcores, int) and not isinstance(vcores, bool)
+        if burstable and (not single or (vcores_known and vcores > 2)):
             out.append(
-                f"{name('coordinator_server_edition')}: {self.coordinator_server_edition!r} "
-                "is only for a single node with 1 or 2 vCores"
+                Problem(
+                    "coordinator_server_edition",
+                    "is only for a single node with 1 or 2 vCores",
+                    self.coordinator_server_edition,
+                )
             )
-        if self.coordinator_v_cores == 1 and single and not burstable:
+        if vcores_known and vcores == 1 and single and not burstable:
             out.append(
-                f"{name('coordinator_v_cores')}: 1 needs a burstable "
-                f"{name('coordinator_server_edition')}; use BurstableMemoryOptimized"
+                Problem(
+                    "coordinator_v_cores",
+                    "needs a burstable {edition}; use BurstableMemoryOptimized",
+                    1,
+                    refs={"edition": "coordinator_server_edition"},
+                )
             )
-        if not single:
-            out += _check_in(name("node_v_cores"), self.node_v_cores, WORKER_VCORES, "for a worker")
-            out += _check_in(
-                name("node_storage_mb"), self.node_storage_mb, WORKER_STORAGE_MB, "for a worker"
-            )
-            out += check(name("node_server_edition"), self.node_server_edition, WORKER_EDITION)
+        # Worker settings are checked whatever the topology: a value that could never be
+        # valid is a mistake even while nodeCount is 0.
+        out += _check_in("node_v_cores", self.node_v_cores, WORKER_VCORES, "for a worker")
+        out += _check_in("node_storage_mb", self.node_storage_mb, WORKER_STORAGE_MB, "for a worker")
+        out += check("node_server_edition", self.node_server_edition, WORKER_EDITION)
         if self.preferred_primary_zone is not None:
-            out += check(name("preferred_primary_zone"), self.preferred_primary_zone, ZONE)
+            out += check("preferred_primary_zone", self.preferred_primary_zone, ZONE)
         return out
 
 
-def _check_in(field_name: str, value: object, allowed: Sequence[int], context: str) -> list[str]:
+def _boolean(value: object) -> str | None:
+    return None if isinstance(value, bool) else "is not a boolean; use true or false"
+
+
+def _check_in(
+    field_name: str, value: object, allowed: Sequence[int], context: str
+) -> list[Problem]:
     if isinstance(value, bool) or not isinstance(value, int):
-        return [f"{field_name}: {value!r} is not an integer"]
+        return [Problem(field_name, "is not an integer", value)]
     if value in allowed:
         return []
     listed = ", ".join(str(a) for a in allowed[:-1]) + f" or {allowed[-1]}"
-    return [f"{field_name}: {value} is not allowed {context}; use {listed}"]
+    return [Problem(field_name, f"is not allowed {context}; use {listed}", value)]
 
 
-_ARG_NAMES = {
-    f: f"EncryptedCosmosPgClusterArgs.sizing.{f}"
-    for f in (
-        "node_count",
-        "coordinator_v_cores",
-        "coordinator_storage_mb",
-        "coordinator_server_edition",
-        "node_v_cores",
-        "node_storage_mb",
-        "node_server_edition",
-        "preferred_primary_zone",
-    )
-}
+@dataclass(frozen=True, kw_only=True)
+class ClusterOptions:
+    """What a stack chooses about its cluster (the stack config's ``cluster.*``)."""
+
+    sizing: ClusterSizing = field(default_factory=ClusterSizing)
+    """Compute, storage and topology. Default: :class:`ClusterSizing` defaults."""
+
+    postgresql_version: str = "16"
+    """Major PostgreSQL version. Default: ``16``."""
+
+    citus_version: str = "12.1"
+    """Citus extension version. Default: ``12.1``."""
+
+    database_name: str = "citus"
+    """The cluster's one database, set at creation. Default: ``citus``."""
+
+    enable_geo_backup: bool = False
+    """Geo-redundant backup; not supported with customer-managed keys, set at creation only.
+    Default: False."""
+
+    administrator_login_password: pulumi.Input[str] | None = None
+    """Password of the ``citus`` administrator, as a secret. Default: None, a 32-character
+    ``random.RandomPassword`` is generated (kept in state as a secret). Not used by a
+    restore or replica, which keep their source's."""
+
+    firewall_rules: Mapping[str, str] = field(default_factory=dict)
+    """Public client addresses allowed to connect, by rule name: an IPv4 address, a CIDR block
+    or a range ``a.b.c.d-e.f.g.h``. Default: none (nothing can connect yet). A restore or a
+    replica takes its own rules: networking is not copied from the source."""
+
+    allow_azure_services: bool = False
+    """Add the ``0.0.0.0`` rule that admits connections from any Azure service, including
+    other customers' subscriptions. Default: False."""
+
+    allow_all_internet: bool = False
+    """Admit the whole internet (``0.0.0.0-255.255.255.255``): the only way to do so, so that
+    it is always a named choice. Default: False."""
+
+    def problems(self) -> list[Problem]:
+        problems = [p.within("sizing") for p in self.sizing.problems()]
+        problems += check("postgresql_version", self.postgresql_version, POSTGRESQL_VERSION)
+        problems += check("citus_version", self.citus_version, CITUS_VERSION)
+        problems += check("database_name", self.database_name, DATABASE_NAME)
+        for name in ("enable_geo_backup", "allow_azure_services", "allow_all_internet"):
+            problems += check(name, getattr(self, name), _boolean)
+        if isinstance(self.administrator_login_password, str):
+            problems += check(
+                "administrator_login_password",
+                self.administrator_login_password,
+                password_strength,
+                secret=True,
+            )
+        problems += self.firewall()[1]
+        return problems
+
+    def firewall(self) -> tuple[list[FirewallRule], list[Problem]]:
+        """The firewall rules to create, and what is wrong with the ones given."""
+        rules, problems = parse_firewall_rules(
+            self.firewall_rules,
+            allow_azure_services=self.allow_azure_services is True,
+            allow_all_internet=self.allow_all_internet is True,
+        )
+        if rules and self.sizing.coordinator_public_ip_access is False:
+            problems.append(
+                Problem(
+                    "firewall_rules",
+                    "has no effect while {public} is false: the rules govern the public endpoint",
+                    {rule.name: f"{rule.start_ip}-{rule.end_ip}" for rule in rules},
+                    refs={"public": "sizing.coordinator_public_ip_access"},
+                )
+            )
+        return rules, problems
+
+    def copied_from_source(self) -> list[Problem]:
+        """What a restore or replica takes from its source cluster and so may not be set here
+        (firewall rules are not copied: they may be set)."""
+        copied = (
+            "sizing",
+            "postgresql_version",
+            "citus_version",
+            "database_name",
+            "enable_geo_backup",
+            "administrator_login_password",
+        )
+        problems: list[Problem] = []
+        for name in fields_set(self, copied):
+            if name == "sizing":
+                problems += [
+                    Problem(
+                        f"sizing.{inner}",
+                        "is set, but a restore or replica takes it from its source cluster "
+                        "(networking: the service's defaults); remove it"
+                        if inner.endswith("public_ip_access")
+                        else "is set, but a restore or replica copies it from its source "
+                        "cluster; remove it",
+                        getattr(self.sizing, inner),
+                    )
+                    for inner in fields_set(self.sizing, _SIZING_COPIED)
+                ]
+            else:
+                secret = name == "administrator_login_password"
+                problems.append(
+                    Problem(
+                        name,
+                        "is set, but a restore or replica copies it from its source cluster; "
+                        "remove it",
+                        getattr(self, name),
+                        secret=secret,
+                    )
+                )
+        return problems
 
 
-@dataclass(frozen=True)
-class EncryptedCosmosPgClusterArgs:
-    """Arguments of :class:`EncryptedCosmosPgCluster`."""
+# Sizing a restore or replica copies from its source; the service resets its networking to
+# defaults ("concepts-backup"), and a restore request carries no public-access setting.
+_SIZING_COPIED = (
+    "node_count",
+    "coordinator_v_cores",
+    "coordinator_storage_mb",
+    "coordinator_server_edition",
+    "node_v_cores",
+    "node_storage_mb",
+    "node_server_edition",
+    "enable_ha",
+    "preferred_primary_zone",
+    "coordinator_public_ip_access",
+    "node_public_ip_access",
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EncryptedCosmosPgClusterArgs(ClusterOptions):
+    """Arguments of :class:`EncryptedCosmosPgCluster`: the :class:`ClusterOptions` plus where it
+    lives and how it is encrypted."""
 
     resource_group_name: pulumi.Input[str]
     """Resource group of the cluster. Changing it replaces the cluster."""
@@ -293,33 +489,13 @@ class EncryptedCosmosPgClusterArgs:
     at creation only: a change here replaces the cluster, which protection refuses; use a
     point-in-time restore instead (README runbook)."""
 
-    sizing: ClusterSizing = field(default_factory=ClusterSizing)
-    """Compute, storage and topology. Default: :class:`ClusterSizing` defaults."""
-
-    postgresql_version: str = "16"
-    """Major PostgreSQL version. Default: ``16``."""
-
-    citus_version: str = "12.1"
-    """Citus extension version. Default: ``12.1``."""
-
-    database_name: str = "citus"
-    """The cluster's one database. Default: ``citus``."""
-
-    enable_geo_backup: bool = False
-    """Geo-redundant backup; not supported with customer-managed keys and set at creation
-    only. Default: False."""
-
-    administrator_login_password: pulumi.Input[str] | None = None
-    """Password of the ``citus`` administrator, as a secret. Default: None, a 32-character
-    ``random.RandomPassword`` is generated (kept in state as a secret). Not used by a
-    restore or replica, which keep their source's."""
-
     source: ClusterSource | None = None
     """Create as a point-in-time restore or a read replica of another cluster. Default:
     None (a new, empty cluster). Changing it replaces the cluster."""
 
-    protect: bool = True
-    """Protect the cluster from deletion and replacement. Default: True."""
+    protect: bool | None = None
+    """Protect the cluster from deletion and replacement. Default: None, which means
+    ``opts.protect`` when given, else True."""
 
     lock: bool = False
     """Add a ``CanNotDelete`` management lock on the cluster. Default: False."""
@@ -328,12 +504,11 @@ class EncryptedCosmosPgClusterArgs:
     """Tags of the cluster. Default: none."""
 
     now: datetime | None = None
-    """Clock for the restore-time checks. Default: the current time."""
+    """Clock for the restore-time checks. Default: None, the current time."""
 
-    def __post_init__(self) -> None:
-        problems = check(
-            "EncryptedCosmosPgClusterArgs.cluster_name", self.cluster_name, CLUSTER_NAME
-        )
+    def problems(self) -> list[Problem]:
+        problems = check("cluster_name", self.cluster_name, CLUSTER_NAME)
+        problems += location_problems("location", self.location)
         cmk = self.customer_managed_key
         if (
             cmk
@@ -341,131 +516,60 @@ class EncryptedCosmosPgClusterArgs:
             and normalize_region(cmk.location) != normalize_region(self.location)
         ):
             problems.append(
-                f"EncryptedCosmosPgClusterArgs.location: {self.location!r} differs from the "
-                f"key's region {cmk.location!r}; identity, vault, key and cluster must share "
-                "a region"
+                Problem(
+                    "location",
+                    f"differs from the key's region {cmk.location}; identity, vault, key and "
+                    "cluster must share a region",
+                    self.location,
+                )
             )
-        if cmk and self.enable_geo_backup:
-            problems.append(
-                "EncryptedCosmosPgClusterArgs.enable_geo_backup: true is not supported with "
-                "a customer-managed key"
-            )
+        if geo := geo_backup_problem(cmk is not None, self.enable_geo_backup):
+            problems.append(geo)
         if self.source is None:
-            problems += self.sizing.problems(_ARG_NAMES)
-            problems += check(
-                "EncryptedCosmosPgClusterArgs.postgresql_version",
-                self.postgresql_version,
-                POSTGRESQL_VERSION,
-            )
-            problems += check(
-                "EncryptedCosmosPgClusterArgs.citus_version", self.citus_version, CITUS_VERSION
-            )
-            problems += check(
-                "EncryptedCosmosPgClusterArgs.database_name", self.database_name, DATABASE_NAME
-            )
-            if isinstance(self.administrator_login_password, str):
-                problems += check(
-                    "EncryptedCosmosPgClusterArgs.administrator_login_password",
-                    self.administrator_login_password,
-                    password_strength,
-                    secret=True,
-                )
+            problems += super().problems()
         else:
-            problems += self._source_problems()
-        raise_if(problems)
+            problems += [p.within("source") for p in self.source.problems(self.now)]
+            problems += self.copied_from_source()
+            problems += parse_firewall_rules(
+                self.firewall_rules,
+                allow_azure_services=self.allow_azure_services is True,
+                allow_all_internet=self.allow_all_internet is True,
+            )[1]
+        return problems
 
-    def _source_problems(self) -> list[str]:
-        source = self.source
-        assert source is not None
-        out: list[str] = []
-        if isinstance(source.source_cluster_id, str):
-            out += check(
-                "EncryptedCosmosPgClusterArgs.source.source_cluster_id",
-                source.source_cluster_id,
-                source_cluster_id,
-            )
-        ignored = [
-            f.name
-            for f in fields(self)
-            if f.name in _NOT_FOR_SOURCE and getattr(self, f.name) != _default(f)
-        ]
-        out += [
-            f"EncryptedCosmosPgClusterArgs.{name}: set, but a restore or replica copies it "
-            "from its source; remove it"
-            for name in ignored
-        ]
-        if isinstance(source, PointInTimeRestore):
-            # Only the future is refused here: once the restore has happened the time falls
-            # out of the retention window, and this code runs on every later update too.
-            # The stack checks the window while the cluster is new; Azure does at creation.
-            moment = source.point_in_time
-            if moment.tzinfo is None:
-                out.append(
-                    "EncryptedCosmosPgClusterArgs.source.point_in_time: has no time zone; "
-                    "give a UTC datetime"
-                )
-            elif moment > (self.now or datetime.now(UTC)):
-                out.append(
-                    f"EncryptedCosmosPgClusterArgs.source.point_in_time: {utc_iso(moment)} "
-                    "is in the future; use a past time"
-                )
-        return out
-
-
-# Fields a restore or replica cannot take (they come from the source cluster).
-def _default(spec: Field[Any]) -> Any:
-    """A dataclass field's default, whether a value or a factory."""
-    if spec.default_factory is not MISSING:
-        return spec.default_factory()
-    return spec.default
-
-
-_NOT_FOR_SOURCE = (
-    "sizing",
-    "postgresql_version",
-    "citus_version",
-    "database_name",
-    "administrator_login_password",
-)
-
-
-def restore_time_problems(field_name: str, moment: datetime, now: datetime) -> list[str]:
-    """A restore point must be in the past and within the backup retention window."""
-    if moment > now:
-        return [f"{field_name}: {utc_iso(moment)} is in the future; use a past time"]
-    oldest = now - timedelta(days=BACKUP_RETENTION_DAYS)
-    if moment < oldest:
-        return [
-            f"{field_name}: {utc_iso(moment)} is older than the {BACKUP_RETENTION_DAYS}-day "
-            f"backup retention; use a time after {utc_iso(oldest)}"
-        ]
-    return []
+    def __post_init__(self) -> None:
+        raise_if(self.problems(), type(self).__name__)
 
 
 class EncryptedCosmosPgCluster(pulumi.ComponentResource):
-    """A Cosmos DB for PostgreSQL cluster (``azure-native:dbforpostgresql:ServerGroupCluster``).
+    """A Cosmos DB for PostgreSQL cluster (``azure-native:dbforpostgresql:ServerGroupCluster``)
+    with its firewall rules.
 
     With a :class:`CustomerManagedKey` it carries ``identity {type: UserAssigned}`` and
     ``dataEncryption {type: AzureKeyVault, primaryKeyUri, primaryUserAssignedIdentityId}``
-    and is created only after the access policy and key exist.
+    and is created only after the grant and the key exist.
 
     Encryption is fixed at creation, so the component makes the engine *replace* the
     cluster, never update it in place, when the encryption mode, the identity or the key
-    (not a new version of it) changes; with ``protect`` on, the engine refuses. A new key
-    version (rotation) changes nothing.
+    (not a new version of it) changes; with ``protect`` on, the engine refuses. The trigger
+    holds ids, which stay known while an update is previewed, so an unrelated change (tags)
+    never plans a replacement. A new key version (rotation) changes nothing.
     """
 
-    id: pulumi.Output[str]
+    cluster_id: pulumi.Output[str]
+    """ARM id of the cluster."""
     name: pulumi.Output[str]
-    location: str
+    """Name of the cluster."""
+    location: pulumi.Output[str]
+    """Region of the cluster."""
     coordinator_fqdn: pulumi.Output[str]
+    """Host name of the coordinator."""
     administrator_login: pulumi.Output[str]
+    """``citus``."""
     administrator_login_password: pulumi.Output[str] | None
     """Secret. None for a restore or replica (they keep the source's password)."""
     connection_string: pulumi.Output[str]
     """Secret ``postgresql://citus:<password>@<coordinator>:5432/<db>?sslmode=require``."""
-    lock: pulumi.CustomResource | None
-    """The management lock, when ``lock`` is set."""
 
     def __init__(
         self,
@@ -473,6 +577,7 @@ class EncryptedCosmosPgCluster(pulumi.ComponentResource):
         args: EncryptedCosmosPgClusterArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        protect = resolve_protect(args.protect, opts, type(args).__name__)
         super().__init__(type_token("EncryptedCosmosPgCluster"), name, None, opts)
         cmk = args.customer_managed_key
         source = args.source
@@ -480,22 +585,7 @@ class EncryptedCosmosPgCluster(pulumi.ComponentResource):
         password: pulumi.Output[str] | None = None
         inputs: dict[str, Any] = {}
         if source is None:
-            if args.administrator_login_password is not None:
-                password = pulumi.Output.secret(args.administrator_login_password)
-            else:
-                password = pulumi.Output.secret(
-                    pulumi_random.RandomPassword(
-                        f"{name}-admin-password",
-                        length=32,
-                        min_upper=2,
-                        min_lower=2,
-                        min_numeric=2,
-                        min_special=2,
-                        # URL-safe symbols keep the connection string valid without escaping.
-                        override_special="-_.~",
-                        opts=pulumi.ResourceOptions(parent=self),
-                    ).result
-                )
+            password = self._password(name, args)
             sizing = args.sizing
             single = sizing.node_count == 0
             inputs.update(
@@ -540,12 +630,12 @@ class EncryptedCosmosPgCluster(pulumi.ComponentResource):
                 ),
             )
             trigger: dict[str, Any] = {
-                "encryption": "customerManaged",
-                "key": cmk.key_uri,
+                "encryption": EncryptionMode.CUSTOMER_MANAGED.value,
+                "key": cmk.key_id,
                 "identity": cmk.identity_id,
             }
         else:
-            trigger = {"encryption": "serviceManaged"}
+            trigger = {"encryption": EncryptionMode.SERVICE_MANAGED.value}
 
         replace_on = ["dataEncryption", "identity", "enableGeoBackup"]
         if source is not None:
@@ -560,7 +650,7 @@ class EncryptedCosmosPgCluster(pulumi.ComponentResource):
             **inputs,
             opts=child_options(
                 self,
-                protect=args.protect,
+                protect=protect,
                 depends_on=cmk.depends_on if cmk else (),
                 # A rotated key has a new versioned URI; the service follows new versions by
                 # itself, so that input must not diff. Which key it is, is in the trigger.
@@ -569,13 +659,36 @@ class EncryptedCosmosPgCluster(pulumi.ComponentResource):
                 replacement_trigger=trigger,
             ),
         )
-
-        self.lock = (
+        self.cluster: dbforpostgresql.ServerGroupCluster = cluster
+        """The cluster resource."""
+        self.firewall_rules: list[dbforpostgresql.ServerGroupFirewallRule] = [
+            dbforpostgresql.ServerGroupFirewallRule(
+                f"{name}-fw-{rule.name}",
+                firewall_rule_name=rule.name,
+                cluster_name=cluster.name,
+                resource_group_name=args.resource_group_name,
+                start_ip_address=rule.start_ip,
+                end_ip_address=rule.end_ip,
+                opts=child_options(self),
+            )
+            for rule in args.firewall()[0]
+        ]
+        """The firewall rules (none: nothing can connect yet)."""
+        if not self.firewall_rules:
+            pulumi.log.warn(
+                f"cluster {args.cluster_name} has no firewall rule: nothing can connect to it "
+                "yet (stack config: cluster.firewallRules)",
+                resource=self,
+            )
+        self.lock: pulumi.CustomResource | None = (
             delete_lock(f"{name}-cluster-lock", self, cluster.id, "cluster") if args.lock else None
         )
-        self.id = cluster.id
+        """The management lock, when ``lock`` is set."""
+        self.region: str = args.location
+        """The region, as a plain string (for a restore of this cluster)."""
+        self.cluster_id = cluster.id
         self.name = cluster.name
-        self.location = args.location
+        self.location = pulumi.Output.from_input(args.location)
         self.administrator_login = cluster.administrator_login.apply(
             lambda login: login or ADMINISTRATOR_LOGIN
         )
@@ -588,8 +701,9 @@ class EncryptedCosmosPgCluster(pulumi.ComponentResource):
             )
         )
         outputs: dict[str, Any] = {
-            "id": self.id,
+            "cluster_id": self.cluster_id,
             "name": self.name,
+            "location": self.location,
             "coordinator_fqdn": self.coordinator_fqdn,
             "administrator_login": self.administrator_login,
             "connection_string": self.connection_string,
@@ -597,6 +711,23 @@ class EncryptedCosmosPgCluster(pulumi.ComponentResource):
         if password is not None:
             outputs["administrator_login_password"] = password
         self.register_outputs(outputs)
+
+    def _password(self, name: str, args: EncryptedCosmosPgClusterArgs) -> pulumi.Output[str]:
+        if args.administrator_login_password is not None:
+            return pulumi.Output.secret(args.administrator_login_password)
+        return pulumi.Output.secret(
+            pulumi_random.RandomPassword(
+                f"{name}-admin-password",
+                length=32,
+                min_upper=2,
+                min_lower=2,
+                min_numeric=2,
+                min_special=2,
+                # URL-safe symbols keep the connection string valid without escaping.
+                override_special="-_.~",
+                opts=child_options(self),
+            ).result
+        )
 
 
 def _coordinator_fqdn(server_names: Sequence[Any] | None) -> str:

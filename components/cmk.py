@@ -1,54 +1,103 @@
-"""The customer-managed-key chain in one call: identity -> vault (+ access policy) -> key.
+"""The customer-managed-key chain in one call: identity -> vault (+ grant) -> key.
 
-The stack and :class:`~components.restore.EncryptedClusterRestore` both build it here, so a
-restored or replica cluster gets exactly what a new one gets, in its own region.
+The stack and :class:`~cmkpg.EncryptedClusterRestore` both build it here, so a restored or
+replica cluster gets exactly what a new one gets, in its own region.
 """
-
-from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import pulumi
 
 from .cluster import CustomerManagedKey
-from .identity import CmkIdentity, CmkIdentityArgs
-from .key import CmkKey, CmkKeyArgs, KeyRotationPolicy
-from .vault import SOFT_DELETE_RETENTION_DAYS, CmkVault, CmkVaultArgs
+from .identity import CmkIdentity, CmkIdentityArgs, IdentityOptions
+from .key import CmkKey, CmkKeyArgs, KeyOptions, existing_key_reference, hsm_needs_premium
+from .resource_ids import KEY_VAULT, KEY_VAULT_KEY, parse_arm_id, parse_key_uri
+from .validation import Problem, raise_if
+from .vault import CmkVault, CmkVaultArgs, VaultOptions, existing_vault_id
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CmkOptions:
     """What a stack may choose about its customer-managed key. The defaults create a new
-    identity, a standard vault and an RSA 3072 key, all protected."""
+    identity, a standard vault and an RSA 3072 key with a rotation policy, all protected."""
 
-    identity_name: str | None = None
-    """Default: autonamed."""
-    identity_existing_id: str | None = None
-    """Use this identity instead of creating one. Default: create."""
-    vault_name: str | None = None
-    """Default: autonamed."""
-    vault_sku: str = "standard"
-    vault_soft_delete_retention_days: int = SOFT_DELETE_RETENTION_DAYS
-    """Only 90 is accepted (see :class:`~components.vault.CmkVaultArgs`)."""
-    vault_existing_id: str | None = None
-    """Use this vault instead of creating one. Default: create."""
-    manage_access_policy: bool = True
-    """Grant the identity get/wrapKey/unwrapKey on the vault. Default: True."""
+    identity: IdentityOptions = field(default_factory=IdentityOptions)
+    """Default: a new, autonamed identity."""
+    vault: VaultOptions = field(default_factory=VaultOptions)
+    """Default: a new, autonamed standard vault."""
+    key: KeyOptions = field(default_factory=KeyOptions)
+    """Default: a new RSA 3072 key with the default rotation policy."""
+    protect: bool = True
+    """Protect identity, vault and key (and retain them). Default: True."""
     lock: bool = False
     """CanNotDelete lock on a vault this creates. Default: False."""
-    key_name: str | None = None
-    key_type: str = "RSA"
-    key_size: int = 3072
-    key_not_before: datetime | None = None
-    key_expires_on: datetime | None = None
-    key_rotation: KeyRotationPolicy | None = None
-    key_existing: str | None = None
-    """An existing key's ARM id or versioned URI. Default: create."""
-    protect: bool = True
-    """Protect (and retain) vault and key. Default: True."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags of what this creates. Default: none."""
+
+    @property
+    def vault_existing_id(self) -> str | None:
+        """The existing vault: ``vault.existing_id``, or the vault of a key given by ARM id."""
+        if self.vault.existing_id or not self.key.existing_id:
+            return self.vault.existing_id
+        if self.key.existing_id.startswith("https://") or existing_key_reference(
+            self.key.existing_id
+        ):
+            return None
+        return str(parse_arm_id(self.key.existing_id, KEY_VAULT_KEY).parent())
+
+    def problems(self) -> list[Problem]:
+        problems = [p.within("identity") for p in self.identity.problems()]
+        problems += [p.within("vault") for p in self.vault.problems()]
+        key_problems = self.key.problems()
+        problems += [p.within("key") for p in key_problems]
+        if not key_problems:
+            problems += self._existing_key_problems()
+        sku = None if self.vault_existing_id else self.vault.sku
+        if complaint := hsm_needs_premium(self.key.key_type, sku):
+            problems.append(
+                Problem(
+                    "key.key_type",
+                    f"{complaint}; set {{sku}} to premium",
+                    self.key.key_type,
+                    refs={"sku": "vault.sku"},
+                )
+            )
+        return problems
+
+    def _existing_key_problems(self) -> list[Problem]:
+        """An existing key must be in the existing vault, and a key URI (which names no
+        resource group) needs that vault."""
+        key, vault = self.key.existing_id, self.vault.existing_id
+        if not key or (vault and existing_vault_id(vault)):
+            return []
+        refs = {"vault": "vault.existing_id"}
+        if key.startswith("https://"):
+            uri = parse_key_uri(key, require_version=True)
+            if not vault:
+                return [
+                    Problem(
+                        "key.existing_id",
+                        "is a key URI, which does not name the vault's resource group; set "
+                        "{vault} to its vault",
+                        key,
+                        refs=refs,
+                    )
+                ]
+            if parse_arm_id(vault, KEY_VAULT).name.lower() != uri.vault_name:
+                return [
+                    Problem(
+                        "key.existing_id",
+                        f"is in vault {uri.vault_name}, not in the vault of {{vault}}",
+                        key,
+                        refs=refs,
+                    )
+                ]
+            return []
+        key_vault = str(parse_arm_id(key, KEY_VAULT_KEY).parent())
+        if vault and key_vault.lower() != str(parse_arm_id(vault, KEY_VAULT)).lower():
+            return [Problem("key.existing_id", "is in another vault than {vault}", key, refs=refs)]
+        return []
 
 
 @dataclass(frozen=True)
@@ -57,7 +106,7 @@ class CmkResources:
     vault: CmkVault
     key: CmkKey
     customer_managed_key: CustomerManagedKey
-    """What :class:`~components.cluster.EncryptedCosmosPgClusterArgs` takes."""
+    """What :class:`~cmkpg.EncryptedCosmosPgClusterArgs` takes."""
 
 
 def create_customer_managed_key(
@@ -67,56 +116,48 @@ def create_customer_managed_key(
     options: CmkOptions | None = None,
     opts: pulumi.ResourceOptions | None = None,
 ) -> CmkResources:
-    """Create (or read) identity, vault, access policy and key in ``location``; the
-    components are named ``name`` and take ``opts`` (e.g. a parent)."""
+    """Create (or read) identity, vault, grant and key in ``location``; the components are
+    named ``name`` and take ``opts`` (e.g. a parent). Every problem of ``options`` is raised
+    at once, before anything is registered."""
     o = options or CmkOptions()
+    raise_if(o.problems(), "CmkOptions")
     identity = CmkIdentity(
         name,
         CmkIdentityArgs(
+            name=o.identity.name,
+            existing_id=o.identity.existing_id,
             location=location,
-            resource_group_name=None if o.identity_existing_id else resource_group_name,
-            name=o.identity_name,
-            existing_id=o.identity_existing_id,
+            resource_group_name=None if o.identity.existing_id else resource_group_name,
+            protect=o.protect,
             tags=o.tags,
         ),
         opts,
     )
+    vault_existing = o.vault_existing_id
     vault = CmkVault(
         name,
         CmkVaultArgs(
+            **{**_fields(o.vault), "existing_id": vault_existing},
             location=location,
-            resource_group_name=None if o.vault_existing_id else resource_group_name,
+            resource_group_name=None if vault_existing else resource_group_name,
             grantee_principal_id=identity.principal_id,
-            sku=o.vault_sku,
-            name=o.vault_name,
-            soft_delete_retention_days=o.vault_soft_delete_retention_days,
             protect=o.protect,
-            existing_id=o.vault_existing_id,
-            manage_access_policy=o.manage_access_policy,
             # An existing vault is locked, or not, by the team that owns it.
-            lock=o.lock and not o.vault_existing_id,
+            lock=o.lock and not vault_existing,
             tags=o.tags,
         ),
         opts,
     )
     key = CmkKey(
         name,
-        CmkKeyArgs(
-            vault_name=vault.name,
-            resource_group_name=vault.resource_group_name,
-            vault_sku=None if o.vault_existing_id else o.vault_sku,
-            key_type=o.key_type,
-            size=o.key_size,
-            name=o.key_name,
-            not_before=o.key_not_before,
-            expires_on=o.key_expires_on,
-            rotation=o.key_rotation,
-            existing=o.key_existing,
-            protect=o.protect,
-            tags=o.tags,
-        ),
+        CmkKeyArgs(**_fields(o.key), vault=vault, protect=o.protect, tags=o.tags),
         opts,
     )
     return CmkResources(
         identity, vault, key, CustomerManagedKey.from_components(identity, vault, key)
     )
+
+
+def _fields(options: object) -> dict[str, object]:
+    """An options object's fields, to extend into the component's args."""
+    return {name: getattr(options, name) for name in options.__dataclass_fields__}  # type: ignore[attr-defined]

@@ -15,22 +15,24 @@ Queries read the ``AzureDiagnostics`` table, where a diagnostic setting without
 ``logAnalyticsDestinationType`` sends Key Vault audit events.
 """
 
-from __future__ import annotations
-
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 import pulumi
-from pulumi_azure_native import monitor, operationalinsights
+from pulumi_azure_native import eventgrid, monitor, operationalinsights
 
 from .base import child_options, type_token
 from .key import KEY_NAME
-from .resource_ids import COSMOS_PG_CLUSTER, KEY_VAULT, LOG_ANALYTICS_WORKSPACE, arm_id_rule
-from .validation import Rule, check, int_between, matches, raise_if, render
+from .regions import location_problems
+from .resource_ids import KEY_VAULT, LOG_ANALYTICS_WORKSPACE, arm_id_rule
+from .validation import Problem, Rule, check, fields_set, int_between, matches, raise_if, render
+
+if TYPE_CHECKING:
+    from .cmk import CmkResources
 
 # Log Analytics interactive retention, in days (PerGB2018).
 MIN_RETENTION_DAYS = 30
@@ -64,6 +66,10 @@ EVALUATION_FREQUENCY = "PT5M"
 WINDOW_SIZE = "PT15M"
 KEY_LIFECYCLE_SEVERITY = 1
 KEY_ACCESS_FAILURE_SEVERITY = 1
+# Key Vault publishes these through Event Grid when a key version nears its expiry (the
+# rotation policy's notify action sets how early) and when it has expired.
+KEY_EXPIRY_EVENTS = ("Microsoft.KeyVault.KeyNearExpiry", "Microsoft.KeyVault.KeyExpired")
+KEY_EXPIRY_SEVERITY = "Sev1"
 
 _GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 _EMAIL = re.compile(
@@ -103,7 +109,6 @@ WEBHOOK: Rule = _webhook
 ``check(..., secret=True)`` or :func:`redact_webhook`."""
 RETENTION_DAYS: Rule = int_between(MIN_RETENTION_DAYS, MAX_RETENTION_DAYS)
 """Log Analytics retention of a new workspace."""
-LOCATION: Rule = matches(r"(?=.*\S)[A-Za-z0-9 ]+", "use a region such as westeurope")
 PRINCIPAL_ID: Rule = matches(_GUID, "use an object id such as 00000000-0000-0000-0000-000000000000")
 
 
@@ -126,16 +131,17 @@ def redact_webhook(value: object) -> str:
 
 
 def duplicates(values: Sequence[str], *, fold_case: bool = False) -> list[str]:
-    """Values listed more than once (first spelling, in order of first repetition)."""
-    seen: set[str] = set()
+    """Values listed more than once, each once, in its first spelling, in order of first
+    repetition."""
+    first: dict[str, str] = {}
     repeated: list[str] = []
     for value in values:
         if not isinstance(value, str):
             continue
         token = value.lower() if fold_case else value
-        if token in seen and value not in repeated:
-            repeated.append(value)
-        seen.add(token)
+        if token in first and first[token] not in repeated:
+            repeated.append(first[token])
+        first.setdefault(token, value)
     return repeated
 
 
@@ -200,28 +206,10 @@ def key_access_failure_query(vault_id: str, principal_id: str) -> str:
     )
 
 
-@dataclass(frozen=True)
-class CmkMonitoringArgs:
-    """Arguments of :class:`CmkMonitoring`."""
-
-    resource_group_name: pulumi.Input[str]
-    """Resource group of the action group, the alert rules and a new workspace."""
-
-    location: str
-    """Region of a new workspace and of the log-search alerts. The action group and the
-    activity-log alerts are global, as Azure requires."""
-
-    cluster_id: pulumi.Input[str]
-    """ARM id of the Cosmos DB for PostgreSQL cluster whose Resource Health is watched."""
-
-    vault_id: pulumi.Input[str]
-    """ARM id of the Key Vault holding the key; its activity and audit logs are watched."""
-
-    key_name: pulumi.Input[str]
-    """Name of the key inside that vault."""
-
-    identity_principal_id: pulumi.Input[str]
-    """Principal (object) id of the cluster's identity, whose failed key calls alert."""
+@dataclass(frozen=True, kw_only=True)
+class MonitoringOptions:
+    """What a stack chooses about monitoring (the stack config's ``monitoring.*`` and
+    ``alertWebhooks``)."""
 
     emails: Sequence[str] = ()
     """E-mail receivers of the action group. Default: none (but at least one e-mail address
@@ -232,84 +220,182 @@ class CmkMonitoringArgs:
     since such URLs usually carry a token. Default: none."""
 
     log_analytics_workspace_id: str | None = None
-    """ARM id of an existing Log Analytics workspace for the vault's audit logs. Default:
-    None, create one (``PerGB2018``) in ``location``."""
+    """ARM id of an existing Log Analytics workspace for the vault's and the cluster's logs.
+    Default: None, create one (``PerGB2018``, local authentication off) in ``location``."""
 
     log_retention_days: int = DEFAULT_RETENTION_DAYS
     """Retention of a new workspace, 30..730 days. Ignored with an existing workspace.
     Default: 90."""
 
-    tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags of every resource that takes them. Default: none."""
-
-    def __post_init__(self) -> None:
-        prefix = "CmkMonitoringArgs."
-        problems = check(f"{prefix}location", self.location, LOCATION)
-        problems += _plain_id(f"{prefix}cluster_id", self.cluster_id, COSMOS_PG_CLUSTER)
-        problems += _plain_id(f"{prefix}vault_id", self.vault_id, KEY_VAULT)
-        if isinstance(self.key_name, str):
-            problems += check(f"{prefix}key_name", self.key_name, KEY_NAME)
-        if isinstance(self.identity_principal_id, str):
-            problems += check(
-                f"{prefix}identity_principal_id", self.identity_principal_id, PRINCIPAL_ID
-            )
-        problems += self._receiver_problems(prefix)
+    def problems(self) -> list[Problem]:
+        problems = self._receiver_problems()
+        problems += check("log_retention_days", self.log_retention_days, RETENTION_DAYS)
         if self.log_analytics_workspace_id is not None:
             problems += check(
-                f"{prefix}log_analytics_workspace_id",
+                "log_analytics_workspace_id",
                 self.log_analytics_workspace_id,
                 existing_workspace_id,
             )
-        problems += check(f"{prefix}log_retention_days", self.log_retention_days, RETENTION_DAYS)
-        raise_if(problems)
+            problems += [
+                Problem(
+                    name,
+                    "is set, but it applies to a workspace this stack creates, not to "
+                    "{existing}; remove it",
+                    getattr(self, name),
+                    refs={"existing": "log_analytics_workspace_id"},
+                )
+                for name in fields_set(self, ("log_retention_days",))
+            ]
+        return problems
 
-    def _receiver_problems(self, prefix: str) -> list[str]:
-        problems: list[str] = []
-        lists_ok = True
+    def _receiver_problems(self) -> list[Problem]:
+        problems: list[Problem] = []
         for name in ("emails", "webhooks"):
             value = getattr(self, name)
             if isinstance(value, str) or not isinstance(value, Sequence):
-                problems.append(f"{prefix}{name}: {render(value)} is not a list; use a list")
-                lists_ok = False
-        if not lists_ok:
+                problems.append(
+                    Problem(name, "is not a list; use a list", value, secret=name == "webhooks")
+                )
+        if problems:
             return problems
         if not self.emails and not self.webhooks:
             return [
-                f"{prefix}emails: no receivers; give at least one e-mail address or https webhook"
+                Problem(
+                    "emails",
+                    "no receivers; alerts about a lost key must reach someone: give at least "
+                    "one e-mail address or https webhook",
+                )
             ]
         for email in self.emails:
-            problems += check(f"{prefix}emails", email, EMAIL)
+            problems += check("emails", email, EMAIL)
         for webhook in self.webhooks:
-            complaint = WEBHOOK(webhook)
-            if complaint:
-                problems.append(f"{prefix}webhooks: {redact_webhook(webhook)} {complaint}")
-        for email in duplicates(list(self.emails), fold_case=True):
-            problems.append(f"{prefix}emails: {render(email)} is listed more than once")
-        for webhook in duplicates(list(self.webhooks)):
-            problems.append(f"{prefix}webhooks: {redact_webhook(webhook)} is listed more than once")
+            if complaint := WEBHOOK(webhook):
+                problems.append(Problem("webhooks", f"{redact_webhook(webhook)} {complaint}"))
+        problems += [
+            Problem("emails", "is listed more than once", email)
+            for email in duplicates(list(self.emails), fold_case=True)
+        ]
+        problems += [
+            Problem("webhooks", f"{redact_webhook(webhook)} is listed more than once")
+            for webhook in duplicates(list(self.webhooks))
+        ]
         return problems
 
 
-def _plain_id(field_name: str, value: object, resource_type: str) -> list[str]:
-    """Check an id given as a plain string; an Output is only known at deployment."""
-    if isinstance(value, str):
-        return check(field_name, value, arm_id_rule(resource_type))
-    return []
+class ClusterLike(Protocol):
+    """A cluster component (:class:`~cmkpg.EncryptedCosmosPgCluster`, or an elastic one)."""
+
+    @property
+    def cluster_id(self) -> pulumi.Output[str]: ...
+
+
+@dataclass(frozen=True)
+class MonitoredKey:
+    """The key to watch, when its identity, vault and key are not components of this program
+    (a key owned by another stack)."""
+
+    vault_id: pulumi.Input[str]
+    """ARM id of the vault; its activity and audit logs are watched."""
+    key_name: pulumi.Input[str]
+    """Name of the key in that vault."""
+    identity_principal_id: pulumi.Input[str]
+    """Principal (object) id of the cluster's identity, whose failed key calls alert."""
+    expiry_events: bool = False
+    """Route the vault's key-expiry events to the action group. This needs an Event Grid
+    system topic on the vault, and a vault has at most one: leave it to the vault's owners
+    unless this program created the vault. Default: False."""
+
+    def problems(self) -> list[Problem]:
+        """Checks of the values given as plain strings (Outputs are known only later)."""
+        problems: list[Problem] = []
+        for name, rule in (
+            ("vault_id", arm_id_rule(KEY_VAULT)),
+            ("key_name", KEY_NAME),
+            ("identity_principal_id", PRINCIPAL_ID),
+        ):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                problems += check(name, value, rule)
+        return problems
+
+    @classmethod
+    def of(cls, cmk: "CmkResources") -> "MonitoredKey":
+        """The identity, vault and key built by :func:`~cmkpg.create_customer_managed_key`;
+        expiry events are routed when the vault is this program's own."""
+        return cls(
+            vault_id=cmk.vault.vault_id,
+            key_name=cmk.key.name,
+            identity_principal_id=cmk.identity.principal_id,
+            expiry_events=cmk.vault.sku is not None,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class CmkMonitoringArgs(MonitoringOptions):
+    """Arguments of :class:`CmkMonitoring`: the :class:`MonitoringOptions` plus what to watch."""
+
+    resource_group_name: pulumi.Input[str]
+    """Resource group of the action group, the alert rules and a new workspace."""
+
+    location: str
+    """Region of a new workspace and of the log-search alerts. The action group and the
+    activity-log alerts are global, as Azure requires."""
+
+    cluster: ClusterLike
+    """The cluster whose Resource Health and logs are watched."""
+
+    key: "MonitoredKey | CmkResources"
+    """The key: a :func:`~cmkpg.create_customer_managed_key` result, or a
+    :class:`MonitoredKey`."""
+
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags of every resource that takes them. Default: none."""
+
+    def problems(self) -> list[Problem]:
+        problems = location_problems("location", self.location) + super().problems()
+        if not hasattr(self.cluster, "cluster_id"):
+            problems.append(
+                Problem(
+                    "cluster",
+                    "is not a cluster component (it has no cluster_id)",
+                    type(self.cluster).__name__,
+                )
+            )
+        if isinstance(self.key, MonitoredKey):
+            problems += [p.within("key") for p in self.key.problems()]
+        elif not all(hasattr(self.key, part) for part in ("identity", "vault", "key")):
+            problems.append(
+                Problem(
+                    "key",
+                    "is neither a MonitoredKey nor what create_customer_managed_key returns",
+                    type(self.key).__name__,
+                )
+            )
+        return problems
+
+    def __post_init__(self) -> None:
+        raise_if(self.problems(), type(self).__name__)
+
+    @property
+    def watched(self) -> MonitoredKey:
+        return self.key if isinstance(self.key, MonitoredKey) else MonitoredKey.of(self.key)
 
 
 class CmkMonitoring(pulumi.ComponentResource):
     """Alerts for every way a cluster can lose its customer-managed key, routed to one action
-    group, and the vault's audit logs in Log Analytics.
+    group, and the vault's and the cluster's logs in Log Analytics.
 
-    Registers an action group (e-mail and webhook receivers, common alert schema), a
-    Resource Health alert on the cluster, an activity-log alert on the vault's ARM
-    operations, a diagnostic setting sending the vault's ``AuditEvent`` logs and
-    ``AllMetrics`` to a Log Analytics workspace (created unless one is given), and two
-    log-search alerts on those logs: lifecycle changes of the key and failed key operations by
-    the cluster's identity. Nothing it creates is protected: it holds no data but logs.
+    Registers an action group (e-mail and webhook receivers, common alert schema); the
+    failed-key-access log alert, the primary signal; a key-lifecycle log alert; an
+    activity-log alert on the vault's ARM operations; a Resource Health alert on the cluster;
+    the key's expiry events (Event Grid, to the same action group); diagnostic settings that
+    send the vault's ``AuditEvent`` logs and the cluster's logs to a Log Analytics workspace
+    (created, with local authentication off, unless one is given). Nothing it creates is
+    protected: it holds no data but logs.
     """
 
     action_group_id: pulumi.Output[str]
+    """ARM id of the action group."""
     resource_health_alert_id: pulumi.Output[str]
     """Cluster Resource Health Unavailable or Degraded."""
     vault_alert_id: pulumi.Output[str]
@@ -317,15 +403,20 @@ class CmkMonitoring(pulumi.ComponentResource):
     key_alert_id: pulumi.Output[str]
     """The key deleted, purged or updated (audit log)."""
     key_access_failure_alert_id: pulumi.Output[str]
-    """The cluster's identity failed to get, wrap or unwrap with a key (audit log)."""
+    """The cluster's identity failed to get, wrap or unwrap with a key (audit log): the
+    primary key-loss signal."""
+    key_expiry_alert_id: pulumi.Output[str]
+    """Id of the Event Grid subscription that turns key-expiry events into alerts; empty when
+    the vault is not this program's."""
     log_analytics_workspace_id: pulumi.Output[str]
-    diagnostic_setting_id: pulumi.Output[str]
+    """ARM id of the workspace that holds the logs."""
 
     def __init__(
         self, name: str, args: CmkMonitoringArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("CmkMonitoring"), name, None, opts)
         tags = dict(args.tags) or None
+        key = args.watched
 
         action_group = monitor.ActionGroup(
             f"{name}-actions",
@@ -356,26 +447,28 @@ class CmkMonitoring(pulumi.ComponentResource):
         notify = monitor.ActionListArgs(
             action_groups=[monitor.ActionGroupArgs(action_group_id=action_group.id)]
         )
+        cluster_id = args.cluster.cluster_id
 
         health_alert = self._activity_log_alert(
             f"{name}-health",
             args,
             notify,
-            scope=args.cluster_id,
+            scope=cluster_id,
             category="ResourceHealth",
             field="properties.currentHealthStatus",
             any_of=UNHEALTHY_STATES,
             description=(
-                "The Cosmos DB for PostgreSQL cluster is Unavailable or Degraded in Resource "
-                "Health. After losing access to its customer-managed key it is Inaccessible, "
-                "which shows as Unavailable."
+                "The cluster is Unavailable or Degraded in Resource Health. A cluster that lost "
+                "its customer-managed key shows as Inaccessible; Resource Health documents only "
+                "maintenance and reconfiguration checks for this type, so the failed-key-access "
+                "alert is the primary signal."
             ),
         )
         vault_alert = self._activity_log_alert(
             f"{name}-vault-changes",
             args,
             notify,
-            scope=args.vault_id,
+            scope=key.vault_id,
             category="Administrative",
             field="operationName",
             any_of=VAULT_OPERATIONS,
@@ -394,6 +487,8 @@ class CmkMonitoring(pulumi.ComponentResource):
                 location=args.location,
                 sku=operationalinsights.WorkspaceSkuArgs(name=WORKSPACE_SKU),
                 retention_in_days=args.log_retention_days,
+                # Entra ID only: no shared-key ingestion (Azure Policy e15effd4).
+                features=operationalinsights.WorkspaceFeaturesArgs(disable_local_auth=True),
                 tags=tags,
                 opts=child_options(self),
             )
@@ -401,17 +496,30 @@ class CmkMonitoring(pulumi.ComponentResource):
 
         # No logAnalyticsDestinationType: the audit events land in AzureDiagnostics, which
         # the queries below read.
+        # Diagnostic settings are named per stack: two stacks watching one existing vault
+        # must not take over each other's setting.
+        setting_prefix = f"{pulumi.get_project()}-{pulumi.get_stack()}-{name}"
         diagnostic_setting = monitor.DiagnosticSetting(
             f"{name}-vault-audit",
-            name=f"{name}-vault-audit",
-            resource_uri=args.vault_id,
+            name=f"{setting_prefix}-vault-audit",
+            resource_uri=key.vault_id,
             workspace_id=workspace_id,
             logs=[monitor.DiagnosticsLogSettingsArgs(category="AuditEvent", enabled=True)],
             metrics=[monitor.DiagnosticsMetricSettingsArgs(category="AllMetrics", enabled=True)],
             opts=child_options(self),
         )
+        # The cluster's own logs (Azure Policy 84509667, "Enable logging by category group for
+        # microsoft.dbforpostgresql/servergroupsv2 to Log Analytics").
+        monitor.DiagnosticSetting(
+            f"{name}-cluster-logs",
+            name=f"{setting_prefix}-cluster-logs",
+            resource_uri=cluster_id,
+            workspace_id=workspace_id,
+            logs=[monitor.DiagnosticsLogSettingsArgs(category_group="allLogs", enabled=True)],
+            opts=child_options(self),
+        )
 
-        vault_id = pulumi.Output.from_input(args.vault_id)
+        vault_id = pulumi.Output.from_input(key.vault_id)
         key_alert = self._log_alert(
             f"{name}-key-lifecycle",
             args,
@@ -423,7 +531,7 @@ class CmkMonitoring(pulumi.ComponentResource):
                 "The cluster's key was deleted, purged or updated (disabled, expiry or "
                 "permitted operations changed), from the Key Vault audit log."
             ),
-            query=pulumi.Output.all(vault_id, args.key_name).apply(
+            query=pulumi.Output.all(vault_id, key.key_name).apply(
                 lambda a: key_lifecycle_query(a[0], a[1])
             ),
         )
@@ -436,11 +544,17 @@ class CmkMonitoring(pulumi.ComponentResource):
             severity=KEY_ACCESS_FAILURE_SEVERITY,
             description=(
                 "The cluster's identity failed to get, wrap or unwrap with a key in the "
-                "vault (HTTP 4xx/5xx in the Key Vault audit log)."
+                "vault (HTTP 4xx/5xx in the Key Vault audit log): the cluster is losing, or "
+                "has lost, access to its data."
             ),
-            query=pulumi.Output.all(vault_id, args.identity_principal_id).apply(
+            query=pulumi.Output.all(vault_id, key.identity_principal_id).apply(
                 lambda a: key_access_failure_query(a[0], a[1])
             ),
+        )
+        expiry_id = (
+            self._expiry_events(name, args, key, action_group).id
+            if key.expiry_events
+            else pulumi.Output.from_input("")
         )
 
         self.action_group_id = action_group.id
@@ -448,18 +562,62 @@ class CmkMonitoring(pulumi.ComponentResource):
         self.vault_alert_id = vault_alert.id
         self.key_alert_id = key_alert.id
         self.key_access_failure_alert_id = access_alert.id
+        self.key_expiry_alert_id = expiry_id
         self.log_analytics_workspace_id = workspace_id
-        self.diagnostic_setting_id = diagnostic_setting.id
-        outputs: dict[str, Any] = {
-            "action_group_id": self.action_group_id,
-            "resource_health_alert_id": self.resource_health_alert_id,
-            "vault_alert_id": self.vault_alert_id,
-            "key_alert_id": self.key_alert_id,
-            "key_access_failure_alert_id": self.key_access_failure_alert_id,
-            "log_analytics_workspace_id": self.log_analytics_workspace_id,
-            "diagnostic_setting_id": self.diagnostic_setting_id,
-        }
-        self.register_outputs(outputs)
+        self.register_outputs(
+            {
+                "action_group_id": self.action_group_id,
+                "resource_health_alert_id": self.resource_health_alert_id,
+                "vault_alert_id": self.vault_alert_id,
+                "key_alert_id": self.key_alert_id,
+                "key_access_failure_alert_id": self.key_access_failure_alert_id,
+                "key_expiry_alert_id": self.key_expiry_alert_id,
+                "log_analytics_workspace_id": self.log_analytics_workspace_id,
+            }
+        )
+
+    def _expiry_events(
+        self,
+        name: str,
+        args: CmkMonitoringArgs,
+        key: MonitoredKey,
+        action_group: monitor.ActionGroup,
+    ) -> eventgrid.SystemTopicEventSubscription:
+        """Key Vault's near-expiry and expired events for this key, delivered by Event Grid to
+        Azure Monitor as alerts through the action group."""
+        topic = eventgrid.SystemTopic(
+            f"{name}-vault-events",
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            source=key.vault_id,
+            topic_type="Microsoft.KeyVault.vaults",
+            tags=dict(args.tags) or None,
+            opts=child_options(self),
+        )
+        return eventgrid.SystemTopicEventSubscription(
+            f"{name}-key-expiry",
+            resource_group_name=args.resource_group_name,
+            system_topic_name=topic.name,
+            event_subscription_name=f"{name}-key-expiry",
+            filter=eventgrid.EventSubscriptionFilterArgs(
+                included_event_types=list(KEY_EXPIRY_EVENTS),
+                advanced_filters=[
+                    eventgrid.StringInAdvancedFilterArgs(
+                        key="subject", operator_type="StringIn", values=[key.key_name]
+                    )
+                ],
+            ),
+            destination=eventgrid.MonitorAlertEventSubscriptionDestinationArgs(
+                endpoint_type="MonitorAlert",
+                action_groups=[action_group.id],
+                severity=KEY_EXPIRY_SEVERITY,
+                description=(
+                    "A version of the cluster's customer-managed key is about to expire, or has "
+                    "expired: check that the rotation policy rotated it (README, 'Key rotation')."
+                ),
+            ),
+            opts=child_options(self),
+        )
 
     def _activity_log_alert(
         self,

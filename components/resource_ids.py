@@ -86,7 +86,7 @@ def parse_arm_id(value: object, expected_type: str) -> ArmId:
     Raises ValueError whose message completes "<field>: <value> ...".
     """
     example = EXAMPLES.get(expected_type, "")
-    if not isinstance(value, str) or not (match := _ARM_ID.match(value.strip())):
+    if not isinstance(value, str) or not (match := _ARM_ID.match(value)):
         _fail(f"is not a resource id; use the form {example}")
     segments = match["rest"].split("/")
     if len(segments) % 2:
@@ -129,7 +129,7 @@ _KEY_URI = re.compile(
 def parse_key_uri(value: object, *, require_version: bool = False) -> KeyUri:
     """Parse a Key Vault key URI; raises ValueError with a complaint like :func:`parse_arm_id`."""
     example = "https://my-vault.vault.azure.net/keys/my-key/0123456789abcdef0123456789abcdef"
-    if not isinstance(value, str) or not (match := _KEY_URI.match(value.strip())):
+    if not isinstance(value, str) or not (match := _KEY_URI.match(value)):
         _fail(f"is not a Key Vault key URI; use the form {example}")
     if require_version and not match["version"]:
         _fail(f"has no key version; use a versioned key URI like {example}")

@@ -1,20 +1,37 @@
 """CmkVault: a Key Vault fit to hold a customer-managed key, and the access policy that lets
 the cluster's identity use it."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import pulumi
 from pulumi_azure_native import authorization, keyvault
 
-from .base import after, child_options, delete_lock, field_of, require_region, type_token
+from .base import (
+    after,
+    child_options,
+    delete_lock,
+    field_of,
+    require_region,
+    resolve_protect,
+    type_token,
+)
+from .regions import location_problems
 from .resource_ids import KEY_VAULT, arm_id_rule, parse_arm_id
-from .validation import check, matches, one_of, raise_if
+from .validation import Problem, check, fields_set, matches, one_of, raise_if
 
-VAULT_SKUS = ("standard", "premium")
+
+class VaultSku(StrEnum):
+    """Key Vault pricing tier."""
+
+    STANDARD = "standard"
+    """Software-protected keys."""
+    PREMIUM = "premium"
+    """Also HSM-protected keys (``RSA-HSM``)."""
+
+
 # The service requires 90 days and the setting cannot change after creation.
 SOFT_DELETE_RETENTION_DAYS = 90
 # Least privilege: exactly what the service needs to wrap and unwrap its data key.
@@ -28,7 +45,7 @@ VAULT_NAME = matches(
     "use 3-24 letters, digits and single hyphens, starting with a letter and ending with "
     "a letter or digit",
 )
-VAULT_SKU = one_of(*VAULT_SKUS)
+VAULT_SKU = one_of(*VaultSku)
 SOFT_DELETE_RETENTION = one_of(SOFT_DELETE_RETENTION_DAYS)
 
 
@@ -40,9 +57,67 @@ def autoname_prefix(component_name: str) -> str:
     return f"{component_name}-vault"
 
 
-@dataclass(frozen=True)
-class CmkVaultArgs:
-    """Arguments of :class:`CmkVault`."""
+@dataclass(frozen=True, kw_only=True)
+class VaultOptions:
+    """What a stack chooses about the vault (the stack config's ``vault.*``)."""
+
+    name: str | None = None
+    """Physical vault name, globally unique. Default: None, autonamed (``<component
+    name>-vault`` plus 8 random characters), because a purge-protected name stays taken for 90
+    days after deletion. Changing it replaces the vault."""
+
+    sku: VaultSku = VaultSku.STANDARD
+    """``standard`` or ``premium`` (premium is needed for RSA-HSM keys). Default:
+    ``standard``. Changing it updates the vault in place."""
+
+    soft_delete_retention_days: int = SOFT_DELETE_RETENTION_DAYS
+    """Days a deleted vault is kept. Default: 90, the only value accepted: the service
+    requires it and it cannot change after creation."""
+
+    existing_id: str | None = None
+    """Use this existing vault (its ARM id) instead of creating one. It is read, never
+    modified, and must be in ``location``. Default: None (create)."""
+
+    manage_access_policy: bool = True
+    """Grant the identity its key permissions through an access policy this stack manages.
+    Default: True. False only with ``existing_id``, when the vault's owners grant ``get``,
+    ``wrapKey`` and ``unwrapKey`` themselves."""
+
+    def problems(self) -> list[Problem]:
+        problems = check("sku", self.sku, VAULT_SKU)
+        problems += check(
+            "soft_delete_retention_days", self.soft_delete_retention_days, SOFT_DELETE_RETENTION
+        )
+        if self.name is not None:
+            problems += check("name", self.name, VAULT_NAME)
+        if self.existing_id is not None:
+            problems += check("existing_id", self.existing_id, existing_vault_id)
+            problems += [
+                Problem(
+                    name,
+                    "is set, but it applies to a vault this stack creates, not to {existing}; "
+                    "remove it",
+                    getattr(self, name),
+                    refs={"existing": "existing_id"},
+                )
+                for name in fields_set(self, ("name", "sku", "soft_delete_retention_days"))
+            ]
+        elif not self.manage_access_policy:
+            problems.append(
+                Problem(
+                    "manage_access_policy",
+                    "needs {existing}; a vault this stack creates must grant the identity itself",
+                    False,
+                    refs={"existing": "existing_id"},
+                )
+            )
+        return problems
+
+
+@dataclass(frozen=True, kw_only=True)
+class CmkVaultArgs(VaultOptions):
+    """Arguments of :class:`CmkVault`: the :class:`VaultOptions` plus where it lives and whom
+    it grants."""
 
     location: str
     """Region of the vault; must be the cluster's region. Changing it replaces the vault."""
@@ -55,64 +130,47 @@ class CmkVaultArgs:
     cluster identity's principal id). Default: None, no access policy is created."""
 
     tenant_id: pulumi.Input[str] | None = None
-    """Entra tenant of the vault and the access policy. Default: the tenant of the
+    """Entra tenant of the vault and the access policy. Default: None, the tenant of the
     credentials running Pulumi (``authorization.get_client_config``)."""
 
-    sku: str = "standard"
-    """``standard`` or ``premium`` (premium is needed for RSA-HSM keys). Default:
-    ``standard``. Changing it updates the vault in place."""
-
-    name: str | None = None
-    """Physical vault name, globally unique. Default: autonamed (``<component name>-vault``
-    plus 8 random characters), because a purge-protected name stays taken for 90 days after
-    deletion. Changing it replaces the vault."""
-
-    soft_delete_retention_days: int = SOFT_DELETE_RETENTION_DAYS
-    """Days a deleted vault is kept. Only 90 is accepted: the service requires it and it
-    cannot change after creation."""
-
-    protect: bool = True
+    protect: bool | None = None
     """Protect the vault from deletion and retain it in Azure if it leaves the stack.
-    Default: True. Deleting the vault makes every cluster encrypted with its keys
-    inaccessible."""
-
-    existing_id: str | None = None
-    """Use this existing vault (its ARM id) instead of creating one. It is read, never
-    modified, and must be in ``location``. Default: None (create)."""
+    Default: None, which means ``opts.protect`` when given, else True. Deleting the vault
+    makes every cluster encrypted with its keys inaccessible."""
 
     lock: bool = False
-    """Add a ``CanNotDelete`` management lock on a vault this component creates.
-    Default: False (``protect`` already guards against Pulumi; a lock also stops the portal
-    and CLI)."""
-
-    manage_access_policy: bool = True
-    """Create the access policy for ``grantee_principal_id``. Set False when a security team
-    grants access outside this stack. Default: True."""
+    """Add a ``CanNotDelete`` management lock on a vault this component creates. Default:
+    False (``protect`` already guards against Pulumi; a lock also stops the portal and
+    CLI)."""
 
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags of a new vault. Default: none."""
 
-    def __post_init__(self) -> None:
-        problems = check("CmkVaultArgs.sku", self.sku, VAULT_SKU)
-        problems += check(
-            "CmkVaultArgs.soft_delete_retention_days",
-            self.soft_delete_retention_days,
-            SOFT_DELETE_RETENTION,
-        )
-        if self.name is not None:
-            problems += check("CmkVaultArgs.name", self.name, VAULT_NAME)
-        if self.existing_id is not None:
-            problems += check("CmkVaultArgs.existing_id", self.existing_id, existing_vault_id)
-            if self.name is not None:
-                problems.append("CmkVaultArgs.name: set together with existing_id; use one")
-            if self.lock:
-                problems.append(
-                    "CmkVaultArgs.lock: true is for a vault this component creates; lock an "
-                    "existing vault where it is managed"
+    def problems(self) -> list[Problem]:
+        problems = location_problems("location", self.location) + super().problems()
+        if self.existing_id is not None and self.lock:
+            problems.append(
+                Problem(
+                    "lock",
+                    "is for a vault this component creates; lock an existing vault where it is "
+                    "managed",
+                    True,
                 )
-        elif self.resource_group_name is None:
-            problems.append("CmkVaultArgs.resource_group_name: required to create a vault")
-        raise_if(problems)
+            )
+        if self.existing_id is not None and self.resource_group_name is not None:
+            problems.append(
+                Problem(
+                    "resource_group_name",
+                    "is given, but {existing} names the vault and its group; remove it",
+                    refs={"existing": "existing_id"},
+                )
+            )
+        if self.existing_id is None and self.resource_group_name is None:
+            problems.append(Problem("resource_group_name", "is required to create a vault"))
+        return problems
+
+    def __post_init__(self) -> None:
+        raise_if(self.problems(), type(self).__name__)
 
 
 class CmkVault(pulumi.ComponentResource):
@@ -123,33 +181,44 @@ class CmkVault(pulumi.ComponentResource):
     access-policy permission model (``enableRbacAuthorization`` false). It allows public
     network access from all networks: Cosmos DB for PostgreSQL requires that of a CMK vault.
     The identity is granted through a standalone ``keyvault.AccessPolicy`` and never through
-    inline policies, since the two overwrite each other.
+    inline policies, since the two overwrite each other. The access policy is retained on
+    delete: removing it from the stack (``manage_access_policy`` false, a destroy) never
+    revokes the identity's permissions, which the provider's delete would do even when
+    someone else granted the same ones.
     """
 
-    id: pulumi.Output[str]
+    vault_id: pulumi.Output[str]
+    """ARM id of the vault."""
     name: pulumi.Output[str]
+    """Name of the vault."""
     uri: pulumi.Output[str]
     """``https://<name>.vault.azure.net/``."""
     resource_group_name: pulumi.Output[str]
-    location: str
+    """Resource group of the vault."""
+    location: pulumi.Output[str]
     """The region the vault was asked to be in (checked for an existing one)."""
-    access_policy: keyvault.AccessPolicy | None
-    """The grant for ``grantee_principal_id``; depend on it before using the key."""
-    lock: pulumi.CustomResource | None
-    """The management lock, when ``lock`` is set."""
+    access_policy_id: pulumi.Output[str]
+    """Id of the identity's access policy; empty when this component grants nothing. Wait for
+    it (or :attr:`grant`) before using the key."""
 
     def __init__(
         self, name: str, args: CmkVaultArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(type_token("CmkVault"), name, None, opts)
-        self.lock = None
+        protect = resolve_protect(args.protect, opts, type(args).__name__)
         if args.existing_id is None and args.name is None:
             _check_autoname(name)
+        super().__init__(type_token("CmkVault"), name, None, opts)
+        self.lock: pulumi.CustomResource | None = None
+        """The management lock, when ``lock`` is set."""
+        self.sku: VaultSku | None = None if args.existing_id else args.sku
+        """The SKU of a vault this component creates; None for an existing one (known only
+        once it is read)."""
 
         client = authorization.get_client_config_output(
             opts=pulumi.InvokeOutputOptions(parent=self)
         )
         tenant_id = args.tenant_id if args.tenant_id is not None else client.tenant_id
+        grants = args.grantee_principal_id is not None and args.manage_access_policy
 
         if args.existing_id:
             vault_id = parse_arm_id(args.existing_id, KEY_VAULT)
@@ -162,10 +231,18 @@ class CmkVault(pulumi.ComponentResource):
                     args.location,
                     f"the vault {vault_id.name}",
                 ),
-                vault.properties,
-            ).apply(lambda a: _require_cmk_ready(vault_id.name, a[1], args.manage_access_policy))
+                # Reduced to plain values first: the SDK's output types (a policy's
+                # PermissionsResponse has a `keys` field that hides dict.keys) cannot pass
+                # through Output.all.
+                vault.properties.apply(_vault_facts),
+                args.grantee_principal_id if grants else None,
+            ).apply(
+                lambda a: _require_cmk_ready(
+                    str(vault_id), a[1], args.manage_access_policy, a[2], f"{name}-access"
+                )
+            )
             gates = [checked]
-            if args.manage_access_policy and args.grantee_principal_id is not None:
+            if grants:
                 gates.append(
                     client.subscription_id.apply(
                         lambda sub: _require_subscription(
@@ -194,7 +271,7 @@ class CmkVault(pulumi.ComponentResource):
                     ),
                 ),
                 tags=dict(args.tags) or None,
-                opts=child_options(self, protect=args.protect, retain_on_delete=args.protect),
+                opts=child_options(self, protect=protect, retain_on_delete=protect),
             )
             vault_name = vault.name
             assert args.resource_group_name is not None  # checked by CmkVaultArgs
@@ -202,8 +279,9 @@ class CmkVault(pulumi.ComponentResource):
             if args.lock:
                 self.lock = delete_lock(f"{name}-vault-lock", self, vault.id, "key vault")
 
-        self.access_policy = None
-        if args.grantee_principal_id is not None and args.manage_access_policy:
+        self.access_policy: keyvault.AccessPolicy | None = None
+        """The grant for ``grantee_principal_id``; depend on it before using the key."""
+        if grants:
             self.access_policy = keyvault.AccessPolicy(
                 f"{name}-access",
                 vault_name=vault_name,
@@ -213,37 +291,50 @@ class CmkVault(pulumi.ComponentResource):
                     object_id=args.grantee_principal_id,
                     permissions=keyvault.PermissionsArgs(keys=list(CMK_KEY_PERMISSIONS)),
                 ),
-                opts=child_options(self),
+                # Its delete would revoke the permissions: leaving the stack must not.
+                opts=child_options(self, retain_on_delete=True),
             )
 
-        self.location = args.location
-        self.id = vault.id
+        self.vault_id = vault.id
         self.name = vault_name
         self.uri = vault.properties.apply(lambda p: str(field_of(p, "vault_uri") or ""))
         self.resource_group_name = pulumi.Output.from_input(resource_group_name)
-        outputs: dict[str, Any] = {
-            "id": self.id,
-            "name": self.name,
-            "uri": self.uri,
-            "resource_group_name": self.resource_group_name,
-        }
-        if self.access_policy is not None:
-            outputs["access_policy_id"] = self.access_policy.id
-        self.register_outputs(outputs)
+        self.location = pulumi.Output.from_input(args.location)
+        self.access_policy_id = (
+            self.access_policy.id if self.access_policy else pulumi.Output.from_input("")
+        )
+        self.register_outputs(
+            {
+                "vault_id": self.vault_id,
+                "name": self.name,
+                "uri": self.uri,
+                "resource_group_name": self.resource_group_name,
+                "location": self.location,
+                "access_policy_id": self.access_policy_id,
+            }
+        )
+
+    @property
+    def grant(self) -> list[pulumi.Resource]:
+        """What a user of the key must wait for: the access policy, when this vault grants."""
+        return [self.access_policy] if self.access_policy is not None else []
 
 
 def _check_autoname(component_name: str) -> None:
     prefix = autoname_prefix(component_name)
     longest = len(prefix) + _AUTONAME_SUFFIX
-    problems = check(f"CmkVault {component_name!r}", prefix, VAULT_NAME)
+    problems = [p.within("") for p in check("", prefix, VAULT_NAME)]
     if not problems and longest > _VAULT_NAME_MAX:
         problems = [
-            f"CmkVault {component_name!r}: the autonamed vault would be {prefix!r} plus 8 "
-            f"random characters ({longest} > {_VAULT_NAME_MAX}); use a component name of at "
-            f"most {_VAULT_NAME_MAX - _AUTONAME_SUFFIX - len('-vault')} characters or pass "
-            "CmkVaultArgs.name"
+            Problem(
+                "",
+                f"the autonamed vault would be {prefix!r} plus 8 random characters "
+                f"({longest} > {_VAULT_NAME_MAX}); use a component name of at most "
+                f"{_VAULT_NAME_MAX - _AUTONAME_SUFFIX - len('-vault')} characters or pass "
+                "CmkVaultArgs.name",
+            )
         ]
-    raise_if(problems)
+    raise_if(problems, f"CmkVault {component_name!r}")
 
 
 def _require_subscription(vault_name: str, vault_subscription: str, deploying_to: str) -> str:
@@ -259,8 +350,35 @@ def _require_subscription(vault_name: str, vault_subscription: str, deploying_to
     return vault_subscription
 
 
-def _require_cmk_ready(vault_name: str, props: Any, needs_access_policies: bool) -> str:
-    """Fail if an existing vault lacks a property customer-managed keys depend on."""
+def _vault_facts(props: Any) -> dict[str, Any]:
+    """The properties of an existing vault that customer-managed keys depend on, as plain
+    values."""
+    return {
+        "enable_soft_delete": field_of(props, "enable_soft_delete"),
+        "enable_purge_protection": field_of(props, "enable_purge_protection"),
+        "soft_delete_retention_in_days": field_of(props, "soft_delete_retention_in_days"),
+        "enable_rbac_authorization": field_of(props, "enable_rbac_authorization"),
+        "public_network_access": field_of(props, "public_network_access"),
+        "network_acls": {
+            "default_action": field_of(field_of(props, "network_acls"), "default_action")
+        },
+        "access_policies": [
+            {"object_id": field_of(policy, "object_id")}
+            for policy in field_of(props, "access_policies") or []
+        ],
+    }
+
+
+def _require_cmk_ready(
+    vault_id: str,
+    props: Any,
+    needs_access_policies: bool,
+    grantee: str | None,
+    policy_name: str,
+) -> str:
+    """Fail if an existing vault lacks a property customer-managed keys depend on, or already
+    holds the access policy this stack would create."""
+    vault_name = parse_arm_id(vault_id, KEY_VAULT).name
     problems = []
     if field_of(props, "enable_soft_delete") is False:
         problems.append("soft delete is off")
@@ -283,6 +401,16 @@ def _require_cmk_ready(vault_name: str, props: Any, needs_access_policies: bool)
     acl_default = field_of(field_of(props, "network_acls"), "default_action") or "Allow"
     if public != "enabled" or acl_default != "Allow":
         problems.append("it does not allow public access from all networks")
+    if grantee:
+        policies = field_of(props, "access_policies") or []
+        if any(str(field_of(p, "object_id") or "").lower() == grantee.lower() for p in policies):
+            problems.append(
+                f"it already has an access policy for the identity {grantee}, and azure-native "
+                "refuses to create a second one ('cannot create already existing resource'); "
+                "set vault.manageAccessPolicy false to leave the grant to the vault's owners, or "
+                "adopt it: pulumi import azure-native:keyvault:AccessPolicy "
+                f"{policy_name} {vault_id}/accessPolicy/{grantee}"
+            )
     if problems:
         raise ValueError(
             f"the existing vault {vault_name} is not usable for customer-managed keys: "

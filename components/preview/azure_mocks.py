@@ -135,6 +135,9 @@ class AzureMocks(pulumi.runtime.Mocks):
             "azure-native:monitor:ScheduledQueryRule": self._scheduled_query_rule,
             "azure-native:monitor:DiagnosticSetting": self._diagnostic_setting,
             "azure-native:operationalinsights:Workspace": self._workspace,
+            "azure-native:dbforpostgresql:ServerGroupFirewallRule": self._firewall_rule,
+            "azure-native:eventgrid:SystemTopic": self._system_topic,
+            "azure-native:eventgrid:SystemTopicEventSubscription": self._event_subscription,
         }
 
     # -- engine entry points ---------------------------------------------------------------
@@ -228,7 +231,8 @@ class AzureMocks(pulumi.runtime.Mocks):
             "Microsoft.KeyVault",
             "vaults",
             args.inputs["vaultName"],
-            "accessPolicies",
+            # azure-native's id for a standalone policy (custom_keyvault_accesspolicy.go).
+            "accessPolicy",
             policy.get("objectId", args.name),
         )
         return rid, dict(args.inputs)
@@ -400,6 +404,51 @@ class AzureMocks(pulumi.runtime.Mocks):
             "publicNetworkAccessForQuery": "Enabled",
             "createdDate": "2026-01-01T00:00:00Z",
             "modifiedDate": "2026-01-01T00:00:00Z",
+        }
+
+    def _firewall_rule(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
+        name = args.inputs["firewallRuleName"]
+        rid = _arm_id(
+            args.inputs["resourceGroupName"],
+            "Microsoft.DBforPostgreSQL",
+            "serverGroupsv2",
+            args.inputs["clusterName"],
+            "firewallRules",
+            name,
+        )
+        return rid, {
+            **args.inputs,
+            "name": name,
+            "type": "Microsoft.DBforPostgreSQL/serverGroupsv2/firewallRules",
+            "provisioningState": "Succeeded",
+        }
+
+    def _system_topic(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
+        name = self._autoname(args, "systemTopicName")
+        rid = _arm_id(args.inputs["resourceGroupName"], "Microsoft.EventGrid", "systemTopics", name)
+        return rid, {
+            **args.inputs,
+            "name": name,
+            "type": "Microsoft.EventGrid/systemTopics",
+            "metricResourceId": placeholder_guid(f"topic:{rid.lower()}"),
+            "provisioningState": "Succeeded",
+        }
+
+    def _event_subscription(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
+        name = self._autoname(args, "eventSubscriptionName", top_level=False)
+        rid = _arm_id(
+            args.inputs["resourceGroupName"],
+            "Microsoft.EventGrid",
+            "systemTopics",
+            args.inputs["systemTopicName"],
+            "eventSubscriptions",
+            name,
+        )
+        return rid, {
+            **args.inputs,
+            "name": name,
+            "type": "Microsoft.EventGrid/systemTopics/eventSubscriptions",
+            "provisioningState": "Succeeded",
         }
 
     def _generic(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
