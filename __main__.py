@@ -6,7 +6,7 @@ on error) -> components -> stack outputs. See README.md.
 
 import pulumi
 
-from cmkpg.settings import settings_from_pulumi
+from cmkpg.config import settings_from_pulumi
 from cmkpg.stack import deploy
 
 settings = settings_from_pulumi()

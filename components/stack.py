@@ -1,7 +1,5 @@
 """The cmkpg stack: validated settings in, components composed, stack outputs out."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import pulumi
@@ -11,13 +9,14 @@ from .base import after
 from .cluster import (
     EncryptedCosmosPgCluster,
     EncryptedCosmosPgClusterArgs,
-    ReadReplica,
-    restore_time_problems,
+    PointInTimeRestore,
+    restore_window_problems,
 )
-from .cmk import CmkOptions, CmkResources, create_customer_managed_key
+from .cmk import CmkResources, create_customer_managed_key
+from .config import ConfigError, StackSettings
+from .config.declarations import config_name
 from .monitoring import CmkMonitoring, CmkMonitoringArgs
 from .restore import EncryptedClusterRestore, EncryptedClusterRestoreArgs
-from .settings import ConfigError, StackSettings
 
 # Logical name of every component in the stack (children are "<name>-<role>").
 NAME = "cmkpg"
@@ -29,32 +28,32 @@ def deploy(settings: StackSettings) -> dict[str, Any]:
     previous = _previous_deployment()
     # Every resource waits for this check, so nothing is created when it fails.
     checked = _check_against_previous(settings, previous)
-    resource_group_name = after(settings.resource_group_name, checked)
+    resource_group_name: pulumi.Input[str] = after(settings.resource_group, checked)
     if settings.create_resource_group:
         group = resources.ResourceGroup(
             f"{NAME}-rg",
             resource_group_name=resource_group_name,
             location=settings.location,
-            tags=settings.tags or None,
+            tags=dict(settings.tags) or None,
             opts=pulumi.ResourceOptions(protect=settings.protect),
         )
         resource_group_name = group.name
 
     outputs: dict[str, Any] = {
         "resourceGroupName": resource_group_name,
-        "encryption": settings.encryption,
+        "encryption": str(settings.encryption),
     }
     cmk = None
     if settings.customer_managed:
         cmk = create_customer_managed_key(
-            NAME, settings.location, resource_group_name, _cmk_options(settings)
+            NAME, settings.location, resource_group_name, settings.cmk_options
         )
         outputs.update(
-            identityId=cmk.identity.id,
+            identityId=cmk.identity.identity_id,
             identityPrincipalId=cmk.identity.principal_id,
-            vaultId=cmk.vault.id,
+            vaultId=cmk.vault.vault_id,
             vaultUri=cmk.vault.uri,
-            keyId=cmk.key.id,
+            keyId=cmk.key.key_id,
             keyUri=cmk.key.uri,
             keyVersionedUri=cmk.key.versioned_uri,
         )
@@ -63,10 +62,10 @@ def deploy(settings: StackSettings) -> dict[str, Any]:
     # only known once the new ones exist, so this check guards the cluster alone.
     cluster_group = after(resource_group_name, _check_key_and_identity(settings, previous, cmk))
     cluster = _cluster(settings, cluster_group, cmk, outputs)
-    if settings.monitoring is not None and cmk is not None:
+    if settings.monitored and cmk is not None:
         outputs.update(_monitoring(settings, resource_group_name, cluster, cmk))
     outputs.update(
-        clusterId=cluster.id,
+        clusterId=cluster.cluster_id,
         clusterName=cluster.name,
         coordinatorFqdn=cluster.coordinator_fqdn,
         administratorLogin=cluster.administrator_login,
@@ -74,29 +73,6 @@ def deploy(settings: StackSettings) -> dict[str, Any]:
         connectionString=cluster.connection_string,
     )
     return outputs
-
-
-def _cmk_options(settings: StackSettings) -> CmkOptions:
-    key = settings.key
-    return CmkOptions(
-        identity_name=settings.identity_name,
-        identity_existing_id=settings.identity_existing_id,
-        vault_name=settings.vault_name,
-        vault_sku=settings.vault_sku,
-        vault_soft_delete_retention_days=settings.vault_soft_delete_retention_days,
-        vault_existing_id=settings.vault_existing_id,
-        manage_access_policy=settings.vault_manage_access_policy,
-        lock=settings.locks,
-        key_name=key.name,
-        key_type=key.type,
-        key_size=key.size,
-        key_not_before=key.not_before,
-        key_expires_on=key.expires_on,
-        key_rotation=key.rotation,
-        key_existing=key.existing,
-        protect=settings.protect,
-        tags=settings.tags,
-    )
 
 
 def _cluster(
@@ -107,50 +83,53 @@ def _cluster(
 ) -> EncryptedCosmosPgCluster:
     """A new cluster, a point-in-time restore or a read replica, as configured."""
     key = cmk.customer_managed_key if cmk else None
-    config = settings.cluster
+    options = settings.cluster
     source = settings.source
-    if source is not None and source.kind == "restore":
-        assert source.point_in_time is not None
+    if isinstance(source, PointInTimeRestore):
         restore = EncryptedClusterRestore(
             NAME,
             EncryptedClusterRestoreArgs(
                 resource_group_name=resource_group_name,
                 location=settings.location,
-                cluster_name=config.name,
-                source=source.cluster_id,
-                source_location=source.location,
+                cluster_name=settings.cluster_physical_name,
+                source=str(source.source_cluster_id),
+                source_location=source.source_location,
                 point_in_time=source.point_in_time,
                 encryption=settings.encryption,
                 customer_managed_key=key,
+                firewall_rules=options.firewall_rules,
+                allow_azure_services=options.allow_azure_services,
+                allow_all_internet=options.allow_all_internet,
                 protect=settings.protect,
-                lock=settings.locks,
+                lock=settings.lock,
                 tags=settings.tags,
                 now=settings.now,
             ),
         )
         outputs["restoredFrom"] = restore.restored_from
         return restore.cluster
-    replica = None
     if source is not None:
-        replica = ReadReplica(source_cluster_id=source.cluster_id, source_location=source.location)
-        outputs["replicaOf"] = source.cluster_id
-    password = config.administrator_login_password
+        outputs["replicaOf"] = source.source_cluster_id
+    password = options.administrator_login_password
     return EncryptedCosmosPgCluster(
         NAME,
         EncryptedCosmosPgClusterArgs(
+            sizing=options.sizing,
+            postgresql_version=options.postgresql_version,
+            citus_version=options.citus_version,
+            database_name=options.database_name,
+            enable_geo_backup=options.enable_geo_backup,
+            administrator_login_password=pulumi.Output.secret(password) if password else None,
+            firewall_rules=options.firewall_rules,
+            allow_azure_services=options.allow_azure_services,
+            allow_all_internet=options.allow_all_internet,
             resource_group_name=resource_group_name,
             location=settings.location,
-            cluster_name=config.name,
+            cluster_name=settings.cluster_physical_name,
             customer_managed_key=key,
-            sizing=config.sizing,
-            postgresql_version=config.postgresql_version,
-            citus_version=config.citus_version,
-            database_name=config.database_name,
-            enable_geo_backup=config.enable_geo_backup,
-            administrator_login_password=pulumi.Output.secret(password) if password else None,
-            source=replica,
+            source=source,
             protect=settings.protect,
-            lock=settings.locks,
+            lock=settings.lock,
             tags=settings.tags,
             now=settings.now,
         ),
@@ -163,21 +142,18 @@ def _monitoring(
     cluster: EncryptedCosmosPgCluster,
     cmk: CmkResources,
 ) -> dict[str, Any]:
-    config = settings.monitoring
-    assert config is not None
+    options = settings.monitoring
     monitoring = CmkMonitoring(
         NAME,
         CmkMonitoringArgs(
+            emails=options.emails,
+            webhooks=options.webhooks,
+            log_analytics_workspace_id=options.log_analytics_workspace_id,
+            log_retention_days=options.log_retention_days,
             resource_group_name=resource_group_name,
             location=settings.location,
-            cluster_id=cluster.id,
-            vault_id=cmk.vault.id,
-            key_name=cmk.key.name,
-            identity_principal_id=cmk.identity.principal_id,
-            emails=config.emails,
-            webhooks=config.webhooks,
-            log_analytics_workspace_id=config.log_analytics_workspace_id,
-            log_retention_days=config.log_retention_days,
+            cluster=cluster,
+            key=cmk,
             tags=settings.tags,
         ),
     )
@@ -187,6 +163,7 @@ def _monitoring(
         "vaultAlertId": monitoring.vault_alert_id,
         "keyAlertId": monitoring.key_alert_id,
         "keyAccessFailureAlertId": monitoring.key_access_failure_alert_id,
+        "keyExpiryAlertId": monitoring.key_expiry_alert_id,
         "logAnalyticsWorkspaceId": monitoring.log_analytics_workspace_id,
     }
 
@@ -205,13 +182,13 @@ def _previous_deployment() -> pulumi.Output[dict[str, Any]]:
 
 def _existing(settings: StackSettings, before: dict[str, Any]) -> bool:
     """Did the last deployment create the cluster this config describes?"""
-    return bool(before) and before.get("clusterName") == settings.cluster.name
+    return bool(before) and before.get("clusterName") == settings.cluster_physical_name
 
 
 def _encryption_changed(settings: StackSettings, changes: list[str]) -> ValueError:
     return ValueError(
-        f"the cluster {settings.cluster.name} exists and its encryption cannot change in "
-        f"place ({'; '.join(changes)}): the service sets encryption only at creation, and "
+        f"the cluster {settings.cluster_physical_name} exists and its encryption cannot change "
+        f"in place ({'; '.join(changes)}): the service sets encryption only at creation, and "
         "replacing the cluster would delete its data. Restore it into a new cluster with the "
         f"wanted encryption instead: {RUNBOOK}"
     )
@@ -229,18 +206,16 @@ def _check_against_previous(
             was = before.get("encryption")
             if was and was != settings.encryption:
                 raise _encryption_changed(
-                    settings, [f"encryption from {was!r} to {settings.encryption!r}"]
+                    settings, [f"encryption from {was!r} to {str(settings.encryption)!r}"]
                 )
             return "existing cluster"
         source = settings.source
-        if source is not None and source.point_in_time is not None:
+        if isinstance(source, PointInTimeRestore):
             # Only while the cluster is new: after the restore, the time ages out of the
             # window, and later updates of the stack must still go through.
-            problems = restore_time_problems(
-                "cmkpg:restore.pointInTimeUtc", source.point_in_time, settings.now_or_current()
-            )
+            problems = restore_window_problems(source.point_in_time, settings.now_or_current())
             if problems:
-                raise ConfigError(problems)
+                raise ConfigError([p.within("restore").render(config_name) for p in problems])
         return "new cluster"
 
     return previous.apply(check)
@@ -254,12 +229,12 @@ def _check_key_and_identity(
     """Stop before the existing cluster would be pointed at another key or identity."""
 
     def check(values: list[Any]) -> str:
-        before, key_uri, identity_id = values
+        before, key_id, identity_id = values
         if not _existing(settings, before) or before.get("encryption") != "customerManaged":
             return "nothing to compare"
         changes = [
             f"{what} from {before.get(what)!r} to {now!r}"
-            for what, now in (("keyUri", key_uri), ("identityId", identity_id))
+            for what, now in (("keyId", key_id), ("identityId", identity_id))
             if before.get(what) and before.get(what) != now
         ]
         if changes:
@@ -268,6 +243,6 @@ def _check_key_and_identity(
 
     return pulumi.Output.all(
         previous,
-        cmk.key.uri if cmk else None,
-        cmk.identity.id if cmk else None,
+        cmk.key.key_id if cmk else None,
+        cmk.identity.identity_id if cmk else None,
     ).apply(check)

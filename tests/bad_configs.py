@@ -1,15 +1,21 @@
 """Every bad stack configuration the program must refuse, in one table.
 
-Each case is a complete stack config (on top of ``BASE``) and a fragment of the message it
-must produce. The tests feed every case to the pure validator, to the real program (which
-must register nothing) and to the offline preview (exit 2, message on stderr, nothing on
-stdout). The README points here: this is the list of what the configuration refuses.
+Each case is a stack file's ``config:`` (on top of ``BASE``, dotted keys written as paths
+into their objects, as ``pulumi config set --path`` writes them) and a fragment of the message
+it must produce. The tests feed every case to the program's validator (the strings any
+engine delivers), to the real program (which must register nothing) and to the offline
+preview (exit 2, message on stderr, nothing on stdout); ``cli`` is the Pulumi CLI's own
+message where its type check refuses the value first. The README points here: this is the
+list of what the configuration refuses.
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
+
+from cmkpg.config.declarations import OBJECT_ROOTS
 
 # A valid config on its own (tests check that), so each case fails for its own reason only.
 BASE: dict[str, Any] = {"location": "westeurope", "monitoring.emails": ["dba-oncall@example.com"]}
@@ -21,6 +27,26 @@ KEY_URI = "https://sec-kv.vault.azure.net/keys/db-key/0123456789abcdef0123456789
 _DB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups"
 SOURCE_ID = f"{_DB}/rg-cmkpg-prod/providers/Microsoft.DBforPostgreSQL/serverGroupsv2/cmkpg-prod"
 OWN_CLUSTER_ID = f"{_DB}/rg-cmkpg-dev/providers/Microsoft.DBforPostgreSQL/serverGroupsv2/cmkpg-dev"
+RESTORE = {"restore.sourceClusterId": SOURCE_ID, "restore.pointInTimeUtc": "2026-11-27T00:00:00Z"}
+
+
+def nest(flat: dict[str, Any]) -> dict[str, Any]:
+    """``{"key.size": 4096}`` -> ``{"key": {"size": 4096}}`` for the keys that are paths into
+    the namespace's objects; other keys (``location``, ``azure-native:location``) as they are."""
+    nested: dict[str, Any] = {}
+    for key, value in flat.items():
+        root, dot, rest = key.partition(".")
+        if dot and root in OBJECT_ROOTS and ":" not in key:
+            node = nested.setdefault(root, {})
+            *parents, leaf = rest.split(".")
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = copy.deepcopy(value)
+        elif isinstance(value, dict) and isinstance(nested.get(key), dict):
+            nested[key].update(copy.deepcopy(value))
+        else:
+            nested[key] = copy.deepcopy(value)
+    return nested
 
 
 @dataclass(frozen=True)
@@ -34,80 +60,122 @@ class BadConfig:
     at_runtime: bool = False
     """Refused once the program knows the last deployment (the config alone is fine), still
     before anything is created."""
+    cli: str | None = None
+    """The Pulumi CLI's message, where its own type check refuses the stack file first."""
 
     def full_config(self) -> dict[str, Any]:
-        return dict(self.config) if self.replace_base else {**BASE, **self.config}
+        flat = dict(self.config) if self.replace_base else {**BASE, **self.config}
+        return nest(flat)
+
+
+def _cli_type(key: str, type_: str) -> str:
+    return f"Stack 'dev' with configuration key '{key}' must be of type '{type_}'"
 
 
 CASES: list[BadConfig] = [
     # -- location, resource group, mode ------------------------------------------------------
-    BadConfig("location-missing", {}, "cmkpg:location: is required", replace_base=True),
+    BadConfig(
+        "location-missing",
+        {},
+        "cmkpg:location: is required",
+        replace_base=True,
+        cli="Stack 'dev' is missing configuration value 'location'",
+    ),
     BadConfig(
         "location-display-name",
         {"location": "West Europe"},
-        "cmkpg:location: 'West Europe' is not valid; use the region's programmatic name",
+        'cmkpg:location: "West Europe" is a display name; use the programmatic name westeurope',
+    ),
+    BadConfig(
+        "location-typo",
+        {"location": "westeurop"},
+        "cmkpg:location: westeurop is not an Azure region this release knows; did you mean "
+        "westeurope?",
+    ),
+    BadConfig(
+        "location-a-boolean",
+        {"location": True},
+        'cmkpg:location: "true" is not an Azure region this release knows',
     ),
     BadConfig(
         "location-differs-from-provider",
         {"azure-native:location": "eastus"},
-        "cmkpg:location: 'westeurope' differs from azure-native:location 'eastus'",
+        "cmkpg:location: westeurope differs from azure-native:location eastus",
     ),
     BadConfig(
         "resource-group-bad-chars",
         {"resourceGroupName": "rg/db"},
-        "cmkpg:resourceGroupName: 'rg/db' is not valid",
+        "cmkpg:resourceGroupName: rg/db is not valid",
     ),
     BadConfig(
         "resource-group-trailing-dot",
         {"resourceGroupName": "rg."},
-        "cmkpg:resourceGroupName: 'rg.' is not valid",
+        "cmkpg:resourceGroupName: rg. is not valid",
     ),
     BadConfig(
         "encryption-unknown",
         {"encryption": "both"},
-        "cmkpg:encryption: 'both' is not allowed; use customerManaged or serviceManaged",
+        "cmkpg:encryption: both is not allowed; use customerManaged or serviceManaged",
     ),
     BadConfig(
         "protect-not-boolean",
         {"protect": "yes"},
-        "cmkpg:protect: 'yes' is not a boolean; use true or false",
+        "cmkpg:protect: yes is not a boolean; use true or false",
+        cli=_cli_type("protect", "boolean"),
+    ),
+    BadConfig(
+        "lock-not-boolean",
+        {"lock": "sometimes"},
+        "cmkpg:lock: sometimes is not a boolean",
+        cli=_cli_type("lock", "boolean"),
     ),
     # -- tags -------------------------------------------------------------------------------
     BadConfig(
-        "tags-not-a-list", {"tags": "env=dev"}, "cmkpg:tags: 'env=dev' is not a list of strings"
+        "tags-a-list",
+        {"tags": ["env=dev"]},
+        "cmkpg:tags: [env=dev] is not a map",
+        cli=_cli_type("tags", "object"),
     ),
     BadConfig(
-        "tags-not-key-value", {"tags": ["env:dev"]}, "cmkpg:tags: 'env:dev' is not key=value"
+        "tags-bad-name",
+        {"tags": {"a/b": "c"}},
+        "cmkpg:tags.a/b: a/b is not a valid tag name",
     ),
-    BadConfig("tags-bad-name", {"tags": ["a/b=c"]}, "cmkpg:tags: 'a/b=c' has an invalid tag name"),
-    BadConfig("tags-repeated", {"tags": ["a=1", "a=2"]}, "cmkpg:tags: 'a=2' repeats the tag 'a'"),
+    BadConfig(
+        "tags-value-too-long",
+        {"tags": {"note": "x" * 300}},
+        "cmkpg:tags.note: ",
+    ),
+    BadConfig(
+        "tags-value-not-a-string",
+        {"tags": {"cost": {"center": 1}}},
+        "cmkpg:tags: {cost: {center: 1}} has cost: {center: 1}, which is not a string",
+    ),
     # -- identity, vault, key ---------------------------------------------------------------
     BadConfig(
         "identity-name-too-short",
         {"identity.name": "id"},
-        "cmkpg:identity.name: 'id' is not valid; use 3-128",
+        "cmkpg:identity.name: id is not valid; use 3-128",
     ),
     BadConfig(
         "vault-name-starts-with-digit",
         {"vault.name": "1vault"},
-        "cmkpg:vault.name: '1vault' is not valid; use 3-24",
+        "cmkpg:vault.name: 1vault is not valid; use 3-24",
     ),
-    BadConfig("vault-name-too-long", {"vault.name": "v" * 25}, "cmkpg:vault.name: 'vvvv"),
+    BadConfig("vault-name-too-long", {"vault.name": "v" * 25}, "cmkpg:vault.name: vvvv"),
     BadConfig(
         "vault-sku-unknown",
         {"vault.sku": "gold"},
-        "cmkpg:vault.sku: 'gold' is not allowed; use standard or premium",
+        "cmkpg:vault.sku: gold is not allowed; use standard or premium",
     ),
     BadConfig(
         "vault-retention-not-90",
         {"vault.softDeleteRetentionDays": 7},
         "cmkpg:vault.softDeleteRetentionDays: 7 is not allowed; use 90",
     ),
+    BadConfig("key-name-underscore", {"key.name": "db_key"}, "cmkpg:key.name: db_key is not valid"),
     BadConfig(
-        "key-name-underscore", {"key.name": "db_key"}, "cmkpg:key.name: 'db_key' is not valid"
-    ),
-    BadConfig(
-        "key-type-ec", {"key.type": "EC"}, "cmkpg:key.type: 'EC' is not allowed; use RSA or RSA-HSM"
+        "key-type-ec", {"key.type": "EC"}, "cmkpg:key.type: EC is not allowed; use RSA or RSA-HSM"
     ),
     BadConfig(
         "key-size-1024",
@@ -115,60 +183,84 @@ CASES: list[BadConfig] = [
         "cmkpg:key.size: 1024 is not allowed; use 2048, 3072 or 4096",
     ),
     BadConfig(
-        "key-size-not-integer", {"key.size": "big"}, "cmkpg:key.size: 'big' is not an integer"
+        "key-size-not-integer",
+        {"key.size": "big"},
+        "cmkpg:key.size: big is not an integer",
+        cli=_cli_type("key.size", "integer"),
     ),
     BadConfig(
         "key-hsm-in-standard-vault",
         {"key.type": "RSA-HSM"},
-        "cmkpg:key.type: 'RSA-HSM' needs a premium vault; set vault.sku to premium",
+        "cmkpg:key.type: RSA-HSM needs a premium vault, not standard; set cmkpg:vault.sku to "
+        "premium",
     ),
     BadConfig(
         "key-not-before-in-future",
         {"key.notBefore": "2099-01-01T00:00:00Z"},
-        "cmkpg:key.notBefore: '2099-01-01T00:00:00Z' is in the future",
+        'cmkpg:key.notBefore: "2099-01-01T00:00:00Z" is in the future',
     ),
     BadConfig(
         "key-expires-in-past",
         {"key.expiresOn": "2020-01-01T00:00:00Z"},
-        "cmkpg:key.expiresOn: '2020-01-01T00:00:00Z' is not in the future",
+        'cmkpg:key.expiresOn: "2020-01-01T00:00:00Z" is not in the future',
+    ),
+    BadConfig(
+        "key-expires-before-first-rotation",
+        {"key.expiresOn": "2027-01-01T00:00:00Z"},
+        'cmkpg:key.expiresOn: "2027-01-01T00:00:00Z" leaves no room for the first rotation',
+    ),
+    BadConfig(
+        "key-expires-without-rotation",
+        {
+            "key.expiresOn": "2099-01-01T00:00:00Z",
+            "key.rotation.autoRotateAfterDays": 0,
+            "key.rotation.expiresAfterDays": 0,
+            "key.rotation.notifyBeforeExpiryDays": 0,
+        },
+        'cmkpg:key.expiresOn: "2099-01-01T00:00:00Z" is set without a rotation',
     ),
     BadConfig(
         "key-expires-not-utc",
         {"key.expiresOn": "2099-01-01T00:00:00+02:00"},
-        "cmkpg:key.expiresOn: '2099-01-01T00:00:00+02:00' is not in UTC",
+        'cmkpg:key.expiresOn: "2099-01-01T00:00:00+02:00" is not in UTC',
     ),
     BadConfig(
         "key-not-before-not-a-date",
         {"key.notBefore": "yesterday"},
-        "cmkpg:key.notBefore: 'yesterday' is not an ISO 8601 timestamp",
+        "cmkpg:key.notBefore: yesterday is not an ISO 8601 timestamp",
     ),
     BadConfig(
-        "key-expires-before-activation",
-        {"key.notBefore": "2020-06-01T00:00:00Z", "key.expiresOn": "2020-01-01T00:00:00Z"},
-        "cmkpg:key.expiresOn: '2020-01-01T00:00:00Z' is not in the future",
+        "key-not-before-a-date-without-time",
+        {"key.notBefore": "2026-01-01"},
+        'cmkpg:key.notBefore: "2026-01-01" is a date without a time',
+    ),
+    BadConfig(
+        "key-not-before-unquoted-yaml-timestamp",
+        {"key.notBefore": "2026-01-01 00:00:00 +0000 UTC"},
+        "is an unquoted YAML timestamp, which the Pulumi CLI passes on in Go's format",
     ),
     # -- cluster ----------------------------------------------------------------------------
     BadConfig(
         "cluster-name-uppercase",
         {"cluster.name": "Prod-DB"},
-        "cmkpg:cluster.name: 'Prod-DB' is not valid; use 3-40 lowercase",
+        "cmkpg:cluster.name: Prod-DB is not valid; use 3-40 lowercase",
     ),
     BadConfig(
         "cluster-name-default-invalid-for-stack",
         {},
-        "cmkpg:cluster.name: '' gives the "
-        "default 'cmkpg-Prod_EU', which is not a valid cluster name",
+        "cmkpg:cluster.name: \"\" gives the default 'cmkpg-Prod_EU', which is not a valid "
+        "cluster name",
         stack="Prod_EU",
     ),
     BadConfig(
         "cluster-postgres-9",
         {"cluster.postgresqlVersion": "9"},
-        "cmkpg:cluster.postgresqlVersion: '9' is not allowed",
+        'cmkpg:cluster.postgresqlVersion: "9" is not allowed',
     ),
     BadConfig(
         "cluster-citus-version-word",
         {"cluster.citusVersion": "latest"},
-        "cmkpg:cluster.citusVersion: 'latest' is not valid",
+        "cmkpg:cluster.citusVersion: latest is not valid",
     ),
     BadConfig(
         "cluster-coordinator-vcores-3",
@@ -183,7 +275,7 @@ CASES: list[BadConfig] = [
     BadConfig(
         "cluster-coordinator-edition-unknown",
         {"cluster.coordinatorServerEdition": "Huge"},
-        "cmkpg:cluster.coordinatorServerEdition: 'Huge' is not allowed",
+        "cmkpg:cluster.coordinatorServerEdition: Huge is not allowed",
     ),
     BadConfig(
         "cluster-burstable-multi-node",
@@ -206,34 +298,36 @@ CASES: list[BadConfig] = [
         "cmkpg:cluster.nodeVCores: 2 is not allowed for a worker",
     ),
     BadConfig(
-        "cluster-node-storage-small",
-        {"cluster.nodeCount": 2, "cluster.nodeStorageMb": 131072},
-        "cmkpg:cluster.nodeStorageMb: 131072 is not allowed for a worker",
+        "cluster-node-storage-negative-on-a-single-node",
+        {"cluster.nodeStorageMb": -1},
+        "cmkpg:cluster.nodeStorageMb: -1 is not allowed for a worker",
     ),
     BadConfig(
-        "cluster-node-edition-burstable",
-        {"cluster.nodeCount": 2, "cluster.nodeServerEdition": "BurstableMemoryOptimized"},
-        "cmkpg:cluster.nodeServerEdition: 'BurstableMemoryOptimized' is not allowed",
+        "cluster-node-edition-garbage-on-a-single-node",
+        {"cluster.nodeServerEdition": "Whatever"},
+        "cmkpg:cluster.nodeServerEdition: Whatever is not allowed",
     ),
     BadConfig(
         "cluster-ha-not-boolean",
         {"cluster.enableHa": "maybe"},
-        "cmkpg:cluster.enableHa: 'maybe' is not a boolean",
+        "cmkpg:cluster.enableHa: maybe is not a boolean",
+        cli=_cli_type("cluster.enableHa", "boolean"),
     ),
     BadConfig(
         "cluster-zone-4",
         {"cluster.preferredPrimaryZone": "4"},
-        "cmkpg:cluster.preferredPrimaryZone: '4' is not allowed; use 1, 2 or 3",
+        'cmkpg:cluster.preferredPrimaryZone: "4" is not allowed; use "1", "2" or "3"',
     ),
     BadConfig(
         "cluster-database-reserved",
         {"cluster.databaseName": "postgres"},
-        "cmkpg:cluster.databaseName: 'postgres' is not valid",
+        "cmkpg:cluster.databaseName: postgres is not valid",
     ),
     BadConfig(
         "cluster-public-access-not-boolean",
         {"cluster.coordinatorPublicIpAccess": "open"},
-        "cmkpg:cluster.coordinatorPublicIpAccess: 'open' is not a boolean",
+        "cmkpg:cluster.coordinatorPublicIpAccess: open is not a boolean",
+        cli=_cli_type("cluster.coordinatorPublicIpAccess", "boolean"),
     ),
     BadConfig(
         "cluster-geo-backup-with-cmk",
@@ -242,21 +336,54 @@ CASES: list[BadConfig] = [
     ),
     BadConfig(
         "cluster-password-in-plain-text",
-        {"cluster.administratorLoginPassword": "Plain-Passw0rd"},
-        "cmkpg:cluster.administratorLoginPassword: is set in plain text; set it with "
-        "`pulumi config set --secret",
+        {"clusterAdminPassword": "Plain-Passw0rd"},
+        "cmkpg:clusterAdminPassword: is set in plain text; set it with "
+        "`pulumi config set --secret clusterAdminPassword`",
     ),
     BadConfig(
         "cluster-password-weak",
-        {"cluster.administratorLoginPassword": "weakpassword"},
-        "cmkpg:cluster.administratorLoginPassword: [secret] is too weak",
-        secret_keys=("cluster.administratorLoginPassword",),
+        {"clusterAdminPassword": "weakpassword"},
+        "cmkpg:clusterAdminPassword: [secret] is too weak",
+        secret_keys=("clusterAdminPassword",),
+    ),
+    BadConfig(
+        "firewall-whole-internet-as-a-rule",
+        {"cluster.firewallRules": {"everyone": "0.0.0.0/0"}},
+        "cmkpg:cluster.firewallRules.everyone: 0.0.0.0/0 opens the cluster to half the internet "
+        "or more; if the whole internet is really meant, say so with "
+        "cmkpg:cluster.allowAllInternet",
+    ),
+    BadConfig(
+        "firewall-private-address",
+        {"cluster.firewallRules": {"office": "10.0.0.0/8"}},
+        "cmkpg:cluster.firewallRules.office: 10.0.0.0/8 includes the non-public range 10.0.0.0/8",
+    ),
+    BadConfig(
+        "firewall-not-an-address",
+        {"cluster.firewallRules": {"office": "office.example.com"}},
+        "cmkpg:cluster.firewallRules.office: office.example.com is not valid; use an IPv4 address",
+    ),
+    BadConfig(
+        "firewall-host-bits",
+        {"cluster.firewallRules": {"office": "198.51.100.7/24"}},
+        "has host bits set",
+    ),
+    BadConfig(
+        "firewall-bad-rule-name",
+        {"cluster.firewallRules": {"my office": "198.51.100.7"}},
+        'cmkpg:cluster.firewallRules.my office: "my office" is not a valid rule name',
+    ),
+    BadConfig(
+        "firewall-not-a-map",
+        {"cluster.firewallRules": ["198.51.100.7"]},
+        "cmkpg:cluster.firewallRules: [198.51.100.7] is not a map",
+        cli=_cli_type("cluster.firewallRules", "object"),
     ),
     # -- existing resources (brownfield) -----------------------------------------------------
     BadConfig(
         "identity-existing-not-an-id",
         {"identity.existingId": "db-identity"},
-        "cmkpg:identity.existingId: 'db-identity' is not a resource id",
+        "cmkpg:identity.existingId: db-identity is not a resource id",
     ),
     BadConfig(
         "identity-existing-wrong-type",
@@ -267,27 +394,27 @@ CASES: list[BadConfig] = [
     BadConfig(
         "identity-existing-and-name",
         {"identity.existingId": IDENTITY_ID, "identity.name": "id-db"},
-        "cmkpg:identity.name: 'id-db' is set together with identity.existingId",
+        "cmkpg:identity.name: id-db is set together with cmkpg:identity.existingId",
     ),
     BadConfig(
         "vault-existing-not-an-id",
         {"vault.existingId": "sec-kv"},
-        "cmkpg:vault.existingId: 'sec-kv' is not a resource id",
+        "cmkpg:vault.existingId: sec-kv is not a resource id",
     ),
     BadConfig(
         "vault-existing-with-sku",
         {"vault.existingId": VAULT_ID, "vault.sku": "premium"},
-        "cmkpg:vault.sku: 'premium' is set, but it applies to a vault this stack creates",
+        "cmkpg:vault.sku: premium is set, but it applies to a vault this stack creates",
     ),
     BadConfig(
         "access-policy-off-for-new-vault",
         {"vault.manageAccessPolicy": False},
-        "cmkpg:vault.manageAccessPolicy: false needs vault.existingId",
+        "cmkpg:vault.manageAccessPolicy: false needs cmkpg:vault.existingId",
     ),
     BadConfig(
         "key-existing-not-an-id",
         {"key.existingId": "db-key"},
-        "cmkpg:key.existingId: 'db-key' is not a resource id",
+        "cmkpg:key.existingId: db-key is not a resource id",
     ),
     BadConfig(
         "key-existing-uri-without-version",
@@ -297,18 +424,18 @@ CASES: list[BadConfig] = [
     BadConfig(
         "key-existing-uri-without-vault",
         {"key.existingId": KEY_URI},
-        "cmkpg:key.existingId: '" + KEY_URI + "' is a key URI, which does not name the "
-        "vault's resource group; set vault.existingId",
+        f"cmkpg:key.existingId: {KEY_URI} is a key URI, which does not name the vault's "
+        "resource group; set cmkpg:vault.existingId to its vault",
     ),
     BadConfig(
         "key-existing-uri-in-other-vault",
         {"key.existingId": KEY_URI.replace("sec-kv", "other-kv"), "vault.existingId": VAULT_ID},
-        "is in vault 'other-kv', not in the vault of vault.existingId",
+        "is in vault other-kv, not in the vault of cmkpg:vault.existingId",
     ),
     BadConfig(
         "key-existing-id-in-other-vault",
         {"key.existingId": KEY_ID.replace("sec-kv", "other-kv"), "vault.existingId": VAULT_ID},
-        "is in another vault than vault.existingId",
+        "is in another vault than cmkpg:vault.existingId",
     ),
     BadConfig(
         "key-existing-with-size",
@@ -319,43 +446,58 @@ CASES: list[BadConfig] = [
     BadConfig(
         "rotation-too-early",
         {"key.rotation.autoRotateAfterDays": 3},
-        "cmkpg:key.rotation.autoRotateAfterDays: 3 is out of range; use 7..3650",
+        "cmkpg:key.rotation.autoRotateAfterDays: 3 is out of range; use 7..3650, or 0 for none",
     ),
     BadConfig(
         "rotation-expiry-without-rotation",
-        {"key.rotation.expiresAfterDays": 90},
-        "cmkpg:key.rotation.expiresAfterDays: 90 is set without "
+        {"key.rotation.autoRotateAfterDays": 0},
+        "cmkpg:key.rotation.expiresAfterDays: 365 is set without "
         "cmkpg:key.rotation.autoRotateAfterDays",
     ),
     BadConfig(
         "rotation-too-close-to-expiry",
         {"key.rotation.autoRotateAfterDays": 80, "key.rotation.expiresAfterDays": 90},
-        "rotate at least 28 days before expiry",
+        "a version must stay valid at least 36 days after it is rotated",
     ),
     BadConfig(
         "rotation-notify-without-expiry",
-        {"key.rotation.notifyBeforeExpiryDays": 30},
+        {"key.rotation.expiresAfterDays": 0},
         "cmkpg:key.rotation.notifyBeforeExpiryDays: 30 needs cmkpg:key.rotation.expiresAfterDays",
     ),
     BadConfig(
-        "rotation-for-existing-key",
-        {"key.existingId": KEY_ID, "key.rotation.autoRotateAfterDays": 90},
-        "cmkpg:key.rotation.autoRotateAfterDays: 90 is set, but it applies to a key this "
-        "stack creates",
+        "rotation-not-an-integer",
+        {"key.rotation.autoRotateAfterDays": "quarterly"},
+        "cmkpg:key.rotation.autoRotateAfterDays: quarterly is not an integer",
+        cli=_cli_type("key.rotation.autoRotateAfterDays", "integer"),
     ),
+    # -- keys that do not exist, do not apply, or use the old flat form ---------------------
     BadConfig(
-        "locks-not-boolean", {"locks": "sometimes"}, "cmkpg:locks: 'sometimes' is not a boolean"
-    ),
-    # -- keys that do not exist or do not apply ----------------------------------------------
-    BadConfig(
-        "unknown-key-typo",
+        "unknown-field-typo",
         {"vault.skuu": "premium"},
-        "cmkpg:vault.skuu: is not a known key; did you mean vault.sku?",
+        "cmkpg:vault.skuu: is not a setting of cmkpg:vault; did you mean sku?",
     ),
     BadConfig(
-        "nested-object-from-path",
-        {"vault": {"sku": "premium"}},
-        "cmkpg:vault: nested objects are not read; set flat keys without --path",
+        "unknown-top-level-key",
+        {"protection": True},
+        "cmkpg:protection: is not a known key; did you mean protect?",
+    ),
+    BadConfig(
+        "object-given-a-scalar",
+        {"cmkpg:vault": "premium"},
+        "cmkpg:vault: premium is not an object of settings",
+        # The CLI replaces a scalar root by the object of declared defaults, so only a
+        # program run without the CLI sees this.
+        cli="",
+    ),
+    BadConfig(
+        "flat-key-of-the-old-format",
+        {"cmkpg:key.size": 4096},
+        "cmkpg:key.size: is a flat key, which the Pulumi CLI does not read as key.size",
+    ),
+    BadConfig(
+        "secret-inside-an-object",
+        {"monitoring.emails": [{"secure": "dba-oncall@example.com"}]},
+        "cmkpg:monitoring: holds a secret value, which makes the whole object secret",
     ),
     BadConfig(
         "cmk-setting-with-service-managed",
@@ -366,86 +508,74 @@ CASES: list[BadConfig] = [
     # -- restore and replica --------------------------------------------------------------------
     BadConfig(
         "restore-source-not-an-id",
-        {"restore.sourceClusterId": "cmkpg-prod", "restore.pointInTimeUtc": "2026-11-27T00:00:00Z"},
-        "cmkpg:restore.sourceClusterId: 'cmkpg-prod' is not a resource id",
+        {**RESTORE, "restore.sourceClusterId": "cmkpg-prod"},
+        "cmkpg:restore.sourceClusterId: cmkpg-prod is not a resource id",
     ),
     BadConfig(
         "restore-source-wrong-type",
-        {"restore.sourceClusterId": VAULT_ID, "restore.pointInTimeUtc": "2026-11-27T00:00:00Z"},
+        {**RESTORE, "restore.sourceClusterId": VAULT_ID},
         "is a Microsoft.KeyVault/vaults id; use a Microsoft.DBforPostgreSQL/serverGroupsv2 id",
     ),
     BadConfig(
         "restore-without-point-in-time",
         {"restore.sourceClusterId": SOURCE_ID},
-        "cmkpg:restore.pointInTimeUtc: is required with restore.sourceClusterId",
+        "cmkpg:restore.pointInTimeUtc: is required with cmkpg:restore.sourceClusterId",
     ),
     BadConfig(
         "restore-point-in-the-future",
-        {"restore.sourceClusterId": SOURCE_ID, "restore.pointInTimeUtc": "2099-01-01T00:00:00Z"},
-        "cmkpg:restore.pointInTimeUtc: '2099-01-01T00:00:00Z' is in the future",
+        {**RESTORE, "restore.pointInTimeUtc": "2099-01-01T00:00:00Z"},
+        'cmkpg:restore.pointInTimeUtc: "2099-01-01T00:00:00Z" is in the future',
     ),
     BadConfig(
         "restore-point-not-utc",
-        {"restore.sourceClusterId": SOURCE_ID, "restore.pointInTimeUtc": "2026-11-27T00:00:00"},
-        "cmkpg:restore.pointInTimeUtc: '2026-11-27T00:00:00' is not in UTC",
+        {**RESTORE, "restore.pointInTimeUtc": "2026-11-27T00:00:00"},
+        'cmkpg:restore.pointInTimeUtc: "2026-11-27T00:00:00" is not in UTC',
     ),
     BadConfig(
         "restore-point-older-than-retention",
-        {"restore.sourceClusterId": SOURCE_ID, "restore.pointInTimeUtc": "2026-01-01T00:00:00Z"},
-        "cmkpg:restore.pointInTimeUtc: 2026-01-01T00:00:00Z is older than the 35-day backup "
+        {**RESTORE, "restore.pointInTimeUtc": "2026-01-01T00:00:00Z"},
+        'cmkpg:restore.pointInTimeUtc: "2026-01-01T00:00:00Z" is older than the 35-day backup '
         "retention",
         at_runtime=True,
     ),
     BadConfig(
         "restore-point-without-source",
         {"restore.pointInTimeUtc": "2026-11-27T00:00:00Z"},
-        "cmkpg:restore.pointInTimeUtc: '2026-11-27T00:00:00Z' is set without "
-        "restore.sourceClusterId",
+        'cmkpg:restore.pointInTimeUtc: "2026-11-27T00:00:00Z" is set without '
+        "cmkpg:restore.sourceClusterId",
     ),
     BadConfig(
         "restore-source-location-display-name",
-        {
-            "restore.sourceClusterId": SOURCE_ID,
-            "restore.pointInTimeUtc": "2026-11-27T00:00:00Z",
-            "restore.sourceLocation": "West Europe",
-        },
-        "cmkpg:restore.sourceLocation: 'West Europe' is not valid",
+        {**RESTORE, "restore.sourceLocation": "West Europe"},
+        'cmkpg:restore.sourceLocation: "West Europe" is a display name',
     ),
     BadConfig(
         "restore-and-replica",
-        {
-            "restore.sourceClusterId": SOURCE_ID,
-            "restore.pointInTimeUtc": "2026-11-27T00:00:00Z",
-            "replica.sourceClusterId": SOURCE_ID,
-        },
-        "cmkpg:replica.sourceClusterId: '" + SOURCE_ID + "' is set together with "
-        "restore.sourceClusterId",
+        {**RESTORE, "replica.sourceClusterId": SOURCE_ID},
+        f"cmkpg:replica.sourceClusterId: {SOURCE_ID} is set together with "
+        "cmkpg:restore.sourceClusterId",
     ),
     BadConfig(
         "restore-with-sizing",
-        {
-            "restore.sourceClusterId": SOURCE_ID,
-            "restore.pointInTimeUtc": "2026-11-27T00:00:00Z",
-            "cluster.coordinatorVCores": 8,
-        },
-        "cmkpg:cluster.coordinatorVCores: 8 is set, but it is copied by a restore from its "
+        {**RESTORE, "cluster.coordinatorVCores": 8},
+        "cmkpg:cluster.coordinatorVCores: 8 is set, but a restore or replica copies it from its "
         "source cluster; remove it",
     ),
     BadConfig(
         "replica-with-password",
-        {"replica.sourceClusterId": SOURCE_ID, "cluster.administratorLoginPassword": "Str0ng-Pass"},
-        "cmkpg:cluster.administratorLoginPassword: [secret] is set, but it is copied by a replica",
-        secret_keys=("cluster.administratorLoginPassword",),
+        {"replica.sourceClusterId": SOURCE_ID, "clusterAdminPassword": "Str0ng-Pass"},
+        "cmkpg:clusterAdminPassword: [secret] is set, but a restore or replica copies it",
+        secret_keys=("clusterAdminPassword",),
     ),
     BadConfig(
         "replica-location-without-source",
         {"replica.sourceLocation": "eastus"},
-        "cmkpg:replica.sourceLocation: 'eastus' is set without replica.sourceClusterId",
+        "cmkpg:replica.sourceLocation: eastus is set without cmkpg:replica.sourceClusterId",
     ),
     BadConfig(
-        "restore-of-this-stacks-own-cluster",
+        "replica-of-this-stacks-own-cluster",
         {"replica.sourceClusterId": OWN_CLUSTER_ID},
-        "cmkpg:replica.sourceClusterId: '" + OWN_CLUSTER_ID + "' is this stack's own cluster",
+        f"cmkpg:replica.sourceClusterId: {OWN_CLUSTER_ID} is this stack's own cluster",
     ),
     # -- monitoring ----------------------------------------------------------------------------
     BadConfig(
@@ -457,28 +587,29 @@ CASES: list[BadConfig] = [
     BadConfig(
         "monitoring-email-malformed",
         {"monitoring.emails": ["dba-oncall@"]},
-        "cmkpg:monitoring.emails: 'dba-oncall@' is not a valid e-mail address",
+        "cmkpg:monitoring.emails: dba-oncall@ is not a valid e-mail address",
     ),
     BadConfig(
         "monitoring-email-repeated",
         {"monitoring.emails": ["a@example.com", "A@example.com"]},
-        "cmkpg:monitoring.emails: 'A@example.com' is listed more than once",
+        "cmkpg:monitoring.emails: a@example.com is listed more than once",
     ),
     BadConfig(
         "monitoring-webhook-in-plain-text",
-        {"monitoring.webhooks": ["https://alerts.example.com/hook?token=abc"]},
-        "cmkpg:monitoring.webhooks: is set in plain text; webhook URLs carry credentials",
+        {"alertWebhooks": ["https://alerts.example.com/hook?token=abc"]},
+        "cmkpg:alertWebhooks: is set in plain text; set it with "
+        "`pulumi config set --secret --path 'alertWebhooks[0]' <url>`",
     ),
     BadConfig(
         "monitoring-webhook-not-https",
-        {"monitoring.webhooks": ["http://alerts.example.com/hook?token=abc"]},
-        "cmkpg:monitoring.webhooks: 'http://alerts.example.com/…' is not an https URL",
-        secret_keys=("monitoring.webhooks",),
+        {"alertWebhooks": ["http://alerts.example.com/hook?token=abc"]},
+        "cmkpg:alertWebhooks: 'http://alerts.example.com/…' is not an https URL",
+        secret_keys=("alertWebhooks",),
     ),
     BadConfig(
         "monitoring-workspace-not-an-id",
         {"monitoring.logAnalyticsWorkspaceId": "my-workspace"},
-        "cmkpg:monitoring.logAnalyticsWorkspaceId: 'my-workspace' is not a resource id",
+        "cmkpg:monitoring.logAnalyticsWorkspaceId: my-workspace is not a resource id",
     ),
     BadConfig(
         "monitoring-retention-too-long",
@@ -487,15 +618,14 @@ CASES: list[BadConfig] = [
     ),
     BadConfig(
         "monitoring-settings-while-off",
-        {"monitoring.enabled": False, "monitoring.emails": ["dba-oncall@example.com"]},
-        "cmkpg:monitoring.emails: ['dba-oncall@example.com'] is set, but it configures "
-        "monitoring, which monitoring.enabled turns off",
-        replace_base=False,
+        {"monitoring.enabled": False},
+        "cmkpg:monitoring.emails: [dba-oncall@example.com] is set, but it configures "
+        "monitoring, which cmkpg:monitoring.enabled turns off",
     ),
     BadConfig(
         "monitoring-with-service-managed",
         {"encryption": "serviceManaged"},
-        "cmkpg:monitoring.emails: ['dba-oncall@example.com'] is set, but encryption is "
+        "cmkpg:monitoring.emails: [dba-oncall@example.com] is set, but encryption is "
         "serviceManaged",
     ),
 ]

@@ -11,12 +11,15 @@ from typing import Any
 
 import pulumi
 import pytest
+from bad_configs import nest
 
 from cmkpg.preview import engine
 from cmkpg.preview.azure_mocks import AzureMocks
+from cmkpg.preview.cli_config import config_map, engine_config, load_project, stack_config
 
 ROOT = Path(__file__).resolve().parent.parent
 MAIN = ROOT / "__main__.py"
+PROJECT = load_project(ROOT / "Pulumi.yaml")
 LOCATION = "westeurope"
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 # Every program run in the tests sees this clock (restore points, key dates), so the suite
@@ -25,7 +28,7 @@ os.environ["CMKPG_NOW"] = "2026-11-28T12:00:00Z"
 SUB = "00000000-0000-0000-0000-000000000000"
 # The smallest valid stack configs: customer-managed (monitoring needs a receiver) and
 # service-managed.
-CMK = {"location": LOCATION, "monitoring.emails": ["dba-oncall@example.com"]}
+CMK = {"location": LOCATION, "monitoring": {"emails": ["dba-oncall@example.com"]}}
 SMK = {"location": LOCATION, "encryption": "serviceManaged"}
 
 # Stack outputs: of every stack, of customer-managed ones, with monitoring, restore/replica.
@@ -50,6 +53,7 @@ CMK_OUTPUTS = {
 }
 MONITORING_OUTPUTS = {
     "actionGroupId",
+    "keyExpiryAlertId",
     "resourceHealthAlertId",
     "vaultAlertId",
     "keyAlertId",
@@ -93,6 +97,39 @@ def run_components(
     )
 
 
+def cli_config(
+    config: Mapping[str, Any], *, stack: str = "dev", secret_keys: tuple[str, ...] = ()
+) -> tuple[dict[str, str], list[str]]:
+    """What the Pulumi CLI would hand the program for a stack file whose ``config:`` is
+    ``config`` (keys without a namespace are ``cmkpg``'s, dotted keys are paths into their
+    objects as ``--path`` writes them; values as YAML holds them): the
+    declared defaults merged into objects, types checked (cmkpg.preview.cli_config). Keys in
+    ``secret_keys`` are stored as ``secure:`` values, which this test decrypter reveals."""
+    document = {(k if ":" in k else f"cmkpg:{k}"): v for k, v in nest(config).items()}
+    for key in secret_keys:
+        full = key if ":" in key else f"cmkpg:{key}"
+        if full not in document:
+            continue
+        value = document[full]
+        document[full] = (
+            [{"secure": item} for item in value] if isinstance(value, list) else {"secure": value}
+        )
+    prepared = stack_config(document, PROJECT, stack, decrypt=lambda text: text)
+    return prepared.values, prepared.secret_keys
+
+
+def raw_config(
+    config: Mapping[str, Any], *, secret_keys: tuple[str, ...] = ()
+) -> tuple[dict[str, str], list[str]]:
+    """The strings a program receives for ``config`` when nothing merged or checked it first
+    (the Automation API, or a CLI that skipped validation): no defaults, no type check."""
+    document = {(k if ":" in k else f"cmkpg:{k}"): v for k, v in nest(config).items()}
+    config_values, _ = config_map(document, PROJECT, "test")
+    prepared = engine_config(config_values, decrypt=lambda text: text)
+    secrets = sorted({*prepared.secret_keys, *(f"cmkpg:{k}" for k in secret_keys)})
+    return prepared.values, secrets
+
+
 def run_stack(
     config: Mapping[str, Any],
     *,
@@ -100,18 +137,20 @@ def run_stack(
     secret_keys: tuple[str, ...] = (),
     mocks: AzureMocks | None = None,
     monitor: engine.RecordingMonitor | None = None,
+    through_cli: bool = True,
 ) -> engine.Plan:
-    """Run the real ``__main__.py`` with ``config`` (keys without the ``cmkpg:`` prefix are
-    put in that namespace; values as YAML would hold them)."""
-    from cmkpg.preview.stack_config import engine_value
-
-    full = {(k if ":" in k else f"cmkpg:{k}"): engine_value(v) for k, v in config.items()}
-    secrets = [(k if ":" in k else f"cmkpg:{k}") for k in secret_keys]
+    """Run the real ``__main__.py`` with the config the CLI would prepare from ``config``
+    (see :func:`cli_config`), or with the bare strings (``through_cli=False``)."""
+    values, secrets = (
+        cli_config(config, stack=stack, secret_keys=secret_keys)
+        if through_cli
+        else raw_config(config, secret_keys=secret_keys)
+    )
     return engine.run(
         lambda: runpy.run_path(str(MAIN), run_name="__main__"),
         project="cmkpg",
         stack=stack,
-        config=full,
+        config=values,
         secret_keys=secrets,
         mocks=mocks or AzureMocks(),
         monitor=monitor,

@@ -7,12 +7,12 @@ import json
 
 import pytest
 import yaml
-from bad_configs import CASES, BadConfig
+from bad_configs import CASES, BadConfig, nest
 from conftest import ROOT
 
+from cmkpg.config import ConfigError
 from cmkpg.preview import cli as preview
-from cmkpg.preview.stack_config import SECRET_PLACEHOLDER
-from cmkpg.settings import ConfigError
+from cmkpg.preview.cli_config import SECRET_PLACEHOLDER
 
 PLAN_FIELDS = {
     "urn",
@@ -32,12 +32,14 @@ PLAN_FIELDS = {
 
 def run_preview(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
+    if "--project-dir" not in argv:
+        argv = ("--project-dir", str(ROOT), *argv)
     code = preview.main(list(argv), out=out, err=err)
     return code, out.getvalue(), err.getvalue()
 
 
 def write_stack(tmp_path, config: dict, name: str = "Pulumi.case.yaml"):
-    namespaced = {(k if ":" in k else f"cmkpg:{k}"): v for k, v in config.items()}
+    namespaced = {(k if ":" in k else f"cmkpg:{k}"): v for k, v in nest(config).items()}
     path = tmp_path / name
     path.write_text(yaml.safe_dump({"config": namespaced}))
     return path
@@ -66,7 +68,7 @@ def test_default_preview_prints_the_tree_outputs_and_summary():
         assert lines[child_line].index(child) == lines[parent_line].index(component) + 3
     assert "administratorLoginPassword: [secret]" in out
     assert "connectionString:           [secret]" in out
-    assert "+ 20 to create" in out and "> 1 to read" in out
+    assert "+ 23 to create" in out and "> 1 to read" in out
     assert err == ""
 
 
@@ -75,7 +77,7 @@ def test_json_plan_has_every_field_and_no_secret_in_clear():
     assert code == 0
     document = json.loads(out)
     assert document["project"] == "cmkpg" and document["stack"] == "dev"
-    assert len(document["resources"]) == 20
+    assert len(document["resources"]) == 23
     reads = [r for r in document["resources"] if r["read"]]
     assert [r["type"] for r in reads] == ["pulumi:pulumi:StackReference"]  # the guard's
     for resource in document["resources"]:
@@ -95,8 +97,8 @@ def test_secure_values_become_placeholder_secrets(tmp_path):
     path = tmp_path / "Pulumi.sec.yaml"
     path.write_text(
         "config:\n  cmkpg:location: westeurope\n"
-        "  cmkpg:monitoring.enabled: false\n"
-        "  cmkpg:cluster.administratorLoginPassword:\n    secure: v1:AAAA\n"
+        "  cmkpg:monitoring:\n    enabled: false\n"
+        "  cmkpg:clusterAdminPassword:\n    secure: v1:AAAA\n"
     )
     code, out, err = run_preview("--stack", "sec", "--config", str(path), "--json")
     assert code == 0, err
@@ -106,15 +108,38 @@ def test_secure_values_become_placeholder_secrets(tmp_path):
     assert SECRET_PLACEHOLDER not in out
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if not c.secret_keys], ids=lambda c: c.id)
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if not c.secret_keys and c.cli != ""], ids=lambda c: c.id
+)
 def test_bad_config_exits_2_with_the_message_on_stderr_only(tmp_path, case: BadConfig):
-    path = write_stack(tmp_path, case.full_config())
-    code, out, err = run_preview("--stack", case.stack, "--config", str(path))
-    assert code == preview.EXIT_INVALID_CONFIG
+    path = write_stack(tmp_path, case.full_config(), name=f"Pulumi.{case.stack}.yaml")
+    code, out, err = run_preview("--config", str(path))
+    assert code == preview.EXIT_INVALID_CONFIG, err
     assert out == ""
-    assert case.message in err
+    assert (case.cli or case.message) in err
     assert "Traceback" not in err
-    assert all(line.startswith("error: ") for line in err.splitlines())
+    prefixes = ("error: ", "To convert", "    pulumi")
+    assert all(line.startswith(prefixes) for line in err.splitlines())
+
+
+def test_the_old_flat_stack_file_exits_2_with_the_commands_that_convert_it(tmp_path):
+    path = tmp_path / "Pulumi.dev.yaml"
+    path.write_text(
+        "config:\n"
+        "  cmkpg:location: westeurope\n"
+        "  cmkpg:key.size: 4096\n"
+        "  cmkpg:monitoring.emails:\n    - dba-oncall@example.com\n"
+    )
+    code, out, err = run_preview("--config", str(path))
+    assert code == preview.EXIT_INVALID_CONFIG and out == ""
+    assert "error: cmkpg:key.size: is a flat key" in err
+    assert err.endswith(
+        "To convert the flat keys, run:\n"
+        "    pulumi config rm key.size\n"
+        "    pulumi config set --path key.size 4096\n"
+        "    pulumi config rm monitoring.emails\n"
+        "    pulumi config set --path 'monitoring.emails[0]' dba-oncall@example.com\n"
+    )
 
 
 def test_missing_stack_file_exits_2():
@@ -168,7 +193,7 @@ def test_example_stacks_plan_with_their_stack_reference_resolved():
 def test_a_secure_list_becomes_a_placeholder_list(tmp_path):
     path = tmp_path / "Pulumi.hooks.yaml"
     path.write_text(
-        "config:\n  cmkpg:location: westeurope\n  cmkpg:monitoring.webhooks:\n    secure: v1:AAAA\n"
+        "config:\n  cmkpg:location: westeurope\n  cmkpg:alertWebhooks:\n    - secure: v1:AAAA\n"
     )
     code, out, err = run_preview("--stack", "hooks", "--config", str(path), "--json")
     assert code == 0, err

@@ -54,6 +54,12 @@ _KV = "keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01"
 _MSI = "msi/resource-manager/Microsoft.ManagedIdentity/stable/2023-01-31"
 _MON = "monitor/resource-manager/Microsoft.Insights"
 _AUTH = "authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01"
+_LOCKS = "resources/resource-manager/Microsoft.Authorization/stable/2020-05-01/locks.json"
+_RESOURCES = "resources/resource-manager/Microsoft.Resources/stable/2024-03-01/resources.json"
+_WORKSPACES = (
+    "operationalinsights/resource-manager/Microsoft.OperationalInsights/stable/2023-09-01/"
+    "Workspaces.json"
+)
 
 
 @dataclass(frozen=True)
@@ -124,6 +130,44 @@ CONTRACTS: dict[str, Contract] = {
         "resourceGroupName",
         top_level=("location", "tags"),
     ),
+    "azure-native:dbforpostgresql:ServerGroupFirewallRule": _contract(
+        f"{_HSC}/postgresqlhsc.json#/definitions/FirewallRule",
+        "clusterName",
+        "firewallRuleName",
+        "resourceGroupName",
+        top_level=(),
+    ),
+    "azure-native:monitor:DiagnosticSetting": _contract(
+        f"{_MON}/preview/2021-05-01-preview/diagnosticsSettings_API.json"
+        "#/definitions/DiagnosticSettingsResource",
+        "resourceUri",
+        "name",
+        top_level=(),
+    ),
+    "azure-native:monitor:ScheduledQueryRule": _contract(
+        f"{_MON}/preview/2025-01-01-preview/scheduledQueryRule_API.json"
+        "#/definitions/ScheduledQueryRuleResource",
+        "ruleName",
+        "resourceGroupName",
+        top_level=("location", "tags", "kind", "identity"),
+    ),
+    "azure-native:operationalinsights:Workspace": _contract(
+        f"{_WORKSPACES}#/definitions/Workspace",
+        "workspaceName",
+        "resourceGroupName",
+        top_level=("location", "tags", "identity", "etag"),
+    ),
+    "azure-native:authorization:ManagementLockByScope": _contract(
+        f"{_LOCKS}#/definitions/ManagementLockObject",
+        "scope",
+        "lockName",
+        top_level=(),
+    ),
+    "azure-native:resources:ResourceGroup": _contract(
+        f"{_RESOURCES}#/definitions/ResourceGroup",
+        "resourceGroupName",
+        top_level=("location", "tags", "managedBy"),
+    ),
     "azure-native:authorization:RoleAssignment": _contract(
         f"{_AUTH}/authorization-RoleAssignmentsCalls.json"
         "#/definitions/RoleAssignmentCreateParameters",
@@ -136,11 +180,8 @@ CONTRACTS: dict[str, Contract] = {
 # Types (fnmatch patterns) that send a body no vendored spec describes, or no ARM body at
 # all (random:*, providers). They are reported by no_contract(), not validated.
 NO_CONTRACT_TYPES: tuple[str, ...] = (
-    "azure-native:resources:ResourceGroup",
-    "azure-native:authorization:ManagementLock*",
-    "azure-native:monitor:DiagnosticSetting",
-    "azure-native:operationalinsights:Workspace",
-    "azure-native:monitor:ScheduledQueryRule",
+    "azure-native:authorization:ManagementLockAtResourceGroupLevel",
+    "azure-native:eventgrid:*",
     "random:*",
     "pulumi:providers:*",
 )

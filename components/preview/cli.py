@@ -19,12 +19,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from cmkpg.settings import ConfigError
+from cmkpg.config import ConfigError
 from cmkpg.validation import ValidationError
 
 from . import engine
 from .azure_mocks import AzureMocks
-from .stack_config import StackConfigError, load_project, load_stack_config
+from .cli_config import StackConfigError, load_project, load_stack_config
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID_CONFIG = 0, 1, 2
 
@@ -45,7 +45,7 @@ def plan_stack(
     """
     project_dir = (project_dir or Path.cwd()).resolve()
     project = load_project(project_dir / "Pulumi.yaml")
-    config = load_stack_config(config_file or project_dir / f"Pulumi.{stack}.yaml", project)
+    config = load_stack_config(config_file or project_dir / f"Pulumi.{stack}.yaml", project, stack)
     main = project_dir / "__main__.py"
     return engine.run(
         lambda: runpy.run_path(str(main), run_name="__main__"),
@@ -55,6 +55,17 @@ def plan_stack(
         secret_keys=config.secret_keys,
         mocks=mocks or AzureMocks(stack_references=local_stack_outputs(project_dir)),
     )
+
+
+def stack_name(config_file: Path | None) -> str:
+    """The stack a ``Pulumi.<stack>.yaml`` file belongs to (``dev`` without a file), as the
+    CLI names stack files."""
+    if config_file is None:
+        return "dev"
+    name = config_file.name
+    if name.startswith("Pulumi.") and name.endswith((".yaml", ".yml")) and name.count(".") >= 2:
+        return name.removeprefix("Pulumi.").rsplit(".", 1)[0]
+    return "dev"
 
 
 def local_projects(project_dir: Path) -> dict[str, Path]:
@@ -240,7 +251,10 @@ def main(
     argv: Sequence[str] | None = None, *, out: TextIO = sys.stdout, err: TextIO = sys.stderr
 ) -> int:
     parser = argparse.ArgumentParser(prog="cmkpg-preview", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--stack", default="dev", help="stack name (default: dev)")
+    parser.add_argument(
+        "--stack",
+        help="stack name (default: from the --config file name Pulumi.<stack>.yaml, else dev)",
+    )
     parser.add_argument(
         "--config", type=Path, help="stack config file (default: Pulumi.<stack>.yaml)"
     )
@@ -264,10 +278,11 @@ def main(
         mocks = AzureMocks(
             stack_references=local_stack_outputs(project_dir), previous_outputs=deployed
         )
-        plan = plan_stack(args.stack, args.config, project_dir=project_dir, mocks=mocks)
+        plan = plan_stack(
+            args.stack or stack_name(args.config), args.config, project_dir=project_dir, mocks=mocks
+        )
     except (StackConfigError, ConfigError) as error:
-        for line in error.errors:
-            err.write(f"error: {line}\n")
+        _write_config_errors(error, err)
         return EXIT_INVALID_CONFIG
     except ValidationError as error:
         for line in error.problems:
@@ -276,8 +291,7 @@ def main(
     except Exception as error:
         cause = innermost(error)
         if isinstance(cause, ConfigError):  # a config rule checked against the deployment
-            for line in cause.errors:
-                err.write(f"error: {line}\n")
+            _write_config_errors(cause, err)
             return EXIT_INVALID_CONFIG
         err.write(f"error: the preview failed: {cause}\n")
         return EXIT_FAILED
@@ -292,6 +306,16 @@ def main(
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()
     return EXIT_OK
+
+
+def _write_config_errors(error: StackConfigError | ConfigError, err: TextIO) -> None:
+    for line in error.errors:
+        err.write(f"error: {line}\n")
+    fixes = getattr(error, "fixes", [])
+    if fixes:
+        err.write("To convert the flat keys, run:\n")
+        for command in fixes:
+            err.write(f"    {command}\n")
 
 
 if __name__ == "__main__":

@@ -11,8 +11,9 @@ from cmkpg import (
     CustomerManagedKey,
     EncryptedCosmosPgCluster,
     EncryptedCosmosPgClusterArgs,
+    after,
+    require_region,
 )
-from cmkpg.base import after, require_region
 
 config = pulumi.Config()
 location = config.require("location")
@@ -41,13 +42,15 @@ cluster = EncryptedCosmosPgCluster(
                 key_region,
                 security.require_output("accessPolicyId"),
             ),
-            key_uri=security.require_output("keyUri"),
+            key_id=security.require_output("keyId"),
             identity_id=security.require_output("identityId"),
         ),
+        # The application subnet's public egress range (an example value).
+        firewall_rules={"orders-app": "203.0.113.0/26"},
         lock=True,
     ),
 )
 
-pulumi.export("clusterId", cluster.id)
+pulumi.export("clusterId", cluster.cluster_id)
 pulumi.export("coordinatorFqdn", cluster.coordinator_fqdn)
 pulumi.export("connectionString", cluster.connection_string)

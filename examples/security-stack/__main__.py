@@ -15,6 +15,8 @@ from cmkpg import (
     CmkVault,
     CmkVaultArgs,
     KeyRotationPolicy,
+    KeyType,
+    VaultSku,
 )
 
 config = pulumi.Config()
@@ -33,34 +35,31 @@ vault = CmkVault(
         location=location,
         resource_group_name=group.name,
         grantee_principal_id=identity.principal_id,
-        sku="premium",
+        sku=VaultSku.PREMIUM,
         lock=True,
     ),
 )
 key = CmkKey(
     "orders",
     CmkKeyArgs(
-        vault_name=vault.name,
-        resource_group_name=vault.resource_group_name,
-        vault_sku="premium",
-        key_type="RSA-HSM",
+        vault=vault,
+        key_type=KeyType.RSA_HSM,
         size=3072,
+        # Rotate every 90 days; versions expire a year after creation, with a notice 30 days
+        # before (the defaults, spelled out because this stack is the key's owner).
         rotation=KeyRotationPolicy(
-            auto_rotate_after_days=180, expires_after_days=365, notify_before_expiry_days=30
+            auto_rotate_after_days=90, expires_after_days=365, notify_before_expiry_days=30
         ),
     ),
 )
 
 # The contract with the database stack: these names are what it reads.
 pulumi.export("location", location)
-pulumi.export("identityId", identity.id)
+pulumi.export("identityId", identity.identity_id)
 pulumi.export("identityPrincipalId", identity.principal_id)
-pulumi.export("vaultId", vault.id)
-pulumi.export("keyId", key.id)
+pulumi.export("vaultId", vault.vault_id)
+pulumi.export("keyId", key.key_id)
 pulumi.export("keyUri", key.uri)
 pulumi.export("keyVersionedUri", key.versioned_uri)
 # Published only once the identity may use the key, so a consumer cannot race the grant.
-pulumi.export(
-    "accessPolicyId",
-    vault.access_policy.id if vault.access_policy else pulumi.Output.from_input(""),
-)
+pulumi.export("accessPolicyId", vault.access_policy_id)
