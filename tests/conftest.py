@@ -13,7 +13,7 @@ import pulumi
 import pytest
 from bad_configs import nest
 
-from cmkpg.preview import engine
+from cmkpg.preview import engine, update
 from cmkpg.preview.azure_mocks import AzureMocks
 from cmkpg.preview.cli_config import config_map, engine_config, load_project, stack_config
 
@@ -33,6 +33,7 @@ SMK = {"location": LOCATION, "encryption": "serviceManaged"}
 
 # Stack outputs: of every stack, of customer-managed ones, with monitoring, restore/replica.
 COMMON_OUTPUTS = {
+    "location",
     "resourceGroupName",
     "encryption",
     "clusterId",
@@ -50,6 +51,7 @@ CMK_OUTPUTS = {
     "keyId",
     "keyUri",
     "keyVersionedUri",
+    "keyProperties",
 }
 MONITORING_OUTPUTS = {
     "actionGroupId",
@@ -81,19 +83,23 @@ def run_components(
     mocks: AzureMocks | None = None,
     config: Mapping[str, str] | None = None,
     stack: str = "test",
+    deployed: engine.Plan | None = None,
 ) -> engine.Plan:
-    """Run ``build`` as a Pulumi program; whatever mapping it returns is exported."""
+    """Run ``build`` as a Pulumi program; whatever mapping it returns is exported. With
+    ``deployed`` (an earlier plan), plan the update of what ``pulumi up`` of it deployed."""
 
     def program() -> None:
         for name, value in (build() or {}).items():
             pulumi.export(name, value)
 
+    deployment = update.deployment_of(deployed) if deployed is not None else None
     return engine.run(
         program,
         project="cmkpg",
         stack=stack,
         config=dict(config or {}),
-        mocks=mocks or AzureMocks(),
+        mocks=mocks or AzureMocks(deployment=deployment),
+        deployment=deployment,
     )
 
 
@@ -138,9 +144,17 @@ def run_stack(
     mocks: AzureMocks | None = None,
     monitor: engine.RecordingMonitor | None = None,
     through_cli: bool = True,
+    deployed: engine.Plan | update.Deployment | None = None,
+    organization: str = engine.ORGANIZATION,
 ) -> engine.Plan:
     """Run the real ``__main__.py`` with the config the CLI would prepare from ``config``
-    (see :func:`cli_config`), or with the bare strings (``through_cli=False``)."""
+    (see :func:`cli_config`), or with the bare strings (``through_cli=False``). With
+    ``deployed`` (a first-deployment plan, or a deployment), plan the update of it."""
+    deployment = update.deployment_of(deployed) if isinstance(deployed, engine.Plan) else deployed
+    if mocks is None:
+        mocks = AzureMocks(deployment=deployment)
+    elif deployment is not None:
+        mocks.deployment = deployment
     values, secrets = (
         cli_config(config, stack=stack, secret_keys=secret_keys)
         if through_cli
@@ -152,8 +166,10 @@ def run_stack(
         stack=stack,
         config=values,
         secret_keys=secrets,
-        mocks=mocks or AzureMocks(),
+        mocks=mocks,
         monitor=monitor,
+        deployment=deployment,
+        organization=organization,
     )
 
 

@@ -165,22 +165,108 @@ def test_every_shipped_stack_file_previews():
         assert code == 0, f"{path.name}: {err}"
 
 
-def test_deployed_outputs_let_the_preview_check_a_change_against_what_exists(tmp_path):
+EXPORT = ROOT / "tests" / "fixtures" / "dev-stack-export.json"
+
+
+def dev_config(tmp_path, change: dict, name: str = "Pulumi.dev.yaml"):
+    """Pulumi.dev.yaml with ``change`` applied to its config (as ``config set --path``)."""
+    document = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())
+    for key, value in change.items():
+        full = f"cmkpg:{key}"
+        if isinstance(value, dict) and isinstance(document["config"].get(full), dict):
+            document["config"][full] = {**document["config"][full], **value}
+        else:
+            document["config"][full] = value
+    (tmp_path / name).write_text(yaml.safe_dump(document))
+    return tmp_path / name
+
+
+def test_from_an_earlier_plan_an_unchanged_stack_is_all_unchanged(tmp_path):
     code, out, _ = run_preview("--json")
-    deployed = tmp_path / "deployed.json"
-    deployed.write_text(json.dumps(json.loads(out)["outputs"]))  # as `pulumi stack output --json`
-    same = run_preview("--deployed", str(deployed))
-    assert same[0] == 0, same[2]
-    smk = write_stack(tmp_path, {"location": "westeurope", "encryption": "serviceManaged"})
-    code, out, err = run_preview(
-        "--stack", "dev", "--config", str(smk), "--deployed", str(deployed)
+    (tmp_path / "plan.json").write_text(out)
+    code, out, err = run_preview("--from", str(tmp_path / "plan.json"))
+    assert code == 0, err
+    assert "Deployed: 23 resources (plan)" in out
+    assert "\nResources:\n    23 unchanged\n" in out
+    assert " ~ " not in out and "+-" not in out
+
+
+def test_from_a_stack_export_a_tags_change_updates_and_never_replaces(tmp_path):
+    config = dev_config(tmp_path, {"tags": {"cost-center": "42"}})
+    code, out, err = run_preview("--config", str(config), "--from", str(EXPORT))
+    assert code == 0, err
+    cluster = next(line for line in out.splitlines() if "ServerGroupCluster" in line)
+    assert cluster.startswith(" ~ ") and "update   [diff: ~tags] protected" in cluster
+    assert "+-" not in out and " - " not in out
+    assert "Deployed: 23 resources (checkpoint)" in out
+    # The export holds ciphertext: the preview says secret inputs could not be compared.
+    assert "holds secrets encrypted" in out
+
+
+def test_json_gives_each_resource_its_step_diff_and_the_body_an_update_sends(tmp_path):
+    config = dev_config(tmp_path, {"cluster": {"enableHa": True}})
+    code, out, err = run_preview("--config", str(config), "--from", str(EXPORT), "--json")
+    assert code == 0, err
+    resources = {r["name"]: r for r in json.loads(out)["resources"]}
+    cluster = resources["cmkpg-cluster"]
+    assert (cluster["step"], cluster["diff"]) == ("update", ["enableHa"])
+    # A full PUT: every input is sent again, secrets masked.
+    body = cluster["requestBody"]
+    assert body["properties"]["enableHa"] is True
+    assert body["properties"]["administratorLoginPassword"] == "[secret]"
+    assert body["properties"]["dataEncryption"]["type"] == "AzureKeyVault"
+    assert (
+        resources["cmkpg-vault"]["step"] == "same" and "requestBody" not in resources["cmkpg-vault"]
     )
-    assert code == preview.EXIT_FAILED and out == ""
+    assert resources["previous-deployment"]["step"] == "read"
+
+
+def test_a_change_the_guard_refuses_exits_3_with_the_runbook(tmp_path):
+    config = dev_config(
+        tmp_path, {"encryption": "serviceManaged", "monitoring": {"enabled": False}}
+    )
+    document = yaml.safe_load(config.read_text())
+    del document["config"]["cmkpg:monitoring"]["emails"]
+    config.write_text(yaml.safe_dump(document))
+    code, out, err = run_preview("--config", str(config), "--from", str(EXPORT))
+    assert code == preview.EXIT_REFUSED and out == ""
     assert err.startswith(
-        "error: the preview failed: the cluster cmkpg-dev exists and its "
-        "encryption cannot change in place"
+        "error: the cluster cmkpg-dev exists and its encryption cannot change in place"
     )
     assert "While processing" not in err  # the root cause, not the SDK's wrapping
+
+
+def test_a_protected_resource_to_delete_exits_3_in_the_engines_words(tmp_path):
+    document = json.loads(EXPORT.read_text())
+    gone = "urn:pulumi:dev::cmkpg::azure-native:storage:StorageAccount::old-audit"
+    document["deployment"]["resources"].append(
+        {
+            "urn": gone,
+            "custom": True,
+            "id": "/subscriptions/x",
+            "type": gone.split("::")[2],
+            "protect": True,
+        }
+    )
+    (tmp_path / "export.json").write_text(json.dumps(document))
+    code, out, err = run_preview("--from", str(tmp_path / "export.json"))
+    assert code == preview.EXIT_REFUSED
+    row = next(line for line in out.splitlines() if "StorageAccount" in line)
+    assert row.startswith(" - ") and "old-audit" in row and "delete" in row
+    assert err == (
+        f'error: resource "{gone}" cannot be deleted\n'
+        "because it is protected. To unprotect the resource, either remove the `protect` flag "
+        "from the resource in your Pulumi program and run `pulumi up`, or use the command:\n"
+        f"`pulumi state unprotect '{gone}'`\n"
+    )
+
+
+def test_a_from_file_that_is_neither_export_nor_plan_fails_clearly(tmp_path):
+    path = tmp_path / "outputs.json"
+    path.write_text(json.dumps({"clusterName": "cmkpg-dev"}))  # `pulumi stack output --json`
+    code, out, err = run_preview("--from", str(path))
+    assert code == preview.EXIT_FAILED and out == ""
+    assert "neither a `pulumi stack export`" in err
 
 
 def test_example_stacks_plan_with_their_stack_reference_resolved():

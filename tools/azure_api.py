@@ -9,7 +9,13 @@ reads this small JSON instead of the specs. Per Pulumi resource type it records:
 * ``name``: the path parameter that names the resource and its ``minLength``/``maxLength``/
   ``pattern``, which azure-native checks before calling Azure;
 * ``createOnly``: the input paths (SDK names) whose spec ``x-ms-mutability`` lacks
-  ``update``; azure-native plans a replacement when one of them changes.
+  ``update``; azure-native plans a replacement when one of them changes;
+* ``pathParameters``: the inputs that are part of the resource id (azure-native replaces
+  the resource when one changes, and sends none of them in the body);
+* ``topLevel``: for types whose SDK flattens ``properties``, the inputs that stay at the top
+  of the body (null: the inputs already have the body's shape);
+* ``wireNames``: body paths (SDK names, ``*`` for array items) whose wire name differs from
+  the SDK's (``properties.attributes.notBefore`` is sent as ``nbf``).
 """
 
 from __future__ import annotations
@@ -94,15 +100,71 @@ def _create_only(resource_type: str) -> list[str]:
     return sorted(set(found))
 
 
+# Types without a vendored spec whose id parameters the preview still needs; taken from the
+# pulumi-azure-native SDK's resource args (the PUT path's parameters).
+EXTRA_PATH_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "azure-native:eventgrid:SystemTopic": ("resourceGroupName", "systemTopicName"),
+    "azure-native:eventgrid:SystemTopicEventSubscription": (
+        "resourceGroupName",
+        "systemTopicName",
+        "eventSubscriptionName",
+    ),
+    "azure-native:authorization:ManagementLockAtResourceGroupLevel": (
+        "resourceGroupName",
+        "lockName",
+    ),
+}
+# azure-native's standalone access policy lives at .../accessPolicy/{policy.objectId}
+# (provider/pkg/resources/customresources/custom_keyvault_accesspolicy.go).
+ACCESS_POLICY_PATH = "policy.objectId"
+
+
+def _path_parameters(resource_type: str) -> list[str]:
+    if resource_type in EXTRA_PATH_PARAMETERS:
+        return sorted(EXTRA_PATH_PARAMETERS[resource_type])
+    parameters = set(CONTRACTS[resource_type].path_parameters)
+    if resource_type == "azure-native:keyvault:AccessPolicy":
+        parameters.add(ACCESS_POLICY_PATH)
+    return sorted(parameters)
+
+
+def _wire_names(resource_type: str) -> dict[str, str]:
+    """Body paths (SDK names) whose wire name differs, as the provider renames them."""
+    contract = CONTRACTS[resource_type]
+    resolved = registry().resolver().lookup(definition_uri(contract.definition))
+    found: dict[str, str] = {}
+
+    def walk(schema: Mapping[str, Any], resolver: Any, prefix: str, depth: int) -> None:
+        if depth > 8:
+            return
+        shape = _shape(schema, resolver)
+        if shape.items is not None:
+            walk(*shape.items, f"{prefix}[*]", depth + 1)
+        for wire, (sub, sub_resolver) in shape.properties.items():
+            name = _sdk_name(wire, sub)
+            path = f"{prefix}.{name}" if prefix else name
+            if name != wire:
+                found[path] = wire
+            walk(sub, sub_resolver, path, depth + 1)
+
+    walk(resolved.contents, resolved.resolver, "", 0)
+    return dict(sorted(found.items()))
+
+
 def render() -> str:
     facts: dict[str, Any] = {}
-    for resource_type in sorted(set(NAME_PARAMETERS) | set(CONTRACTS)):
+    for resource_type in sorted({*NAME_PARAMETERS, *CONTRACTS, *EXTRA_PATH_PARAMETERS}):
         entry: dict[str, Any] = {}
         if resource_type in NAME_PARAMETERS:
             prop, spec_file, path = NAME_PARAMETERS[resource_type]
             entry["name"] = {"property": prop, **_parameter(spec_file, path, prop)}
         if resource_type in CONTRACTS:
+            contract = CONTRACTS[resource_type]
             entry["createOnly"] = _create_only(resource_type)
+            entry["topLevel"] = None if contract.top_level is None else sorted(contract.top_level)
+            entry["wireNames"] = _wire_names(resource_type)
+        if resource_type in CONTRACTS or resource_type in EXTRA_PATH_PARAMETERS:
+            entry["pathParameters"] = _path_parameters(resource_type)
         facts[resource_type] = entry
     return json.dumps(facts, indent=2, sort_keys=True) + "\n"
 

@@ -26,7 +26,6 @@ This is test tooling: ``jsonschema`` and ``referencing`` come from requirements-
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -41,6 +40,7 @@ import jsonschema
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
+from cmkpg.preview import arm_body
 from cmkpg.preview.engine import SECRET, UNKNOWN, Plan, Registration
 
 if TYPE_CHECKING:  # referencing exports Resolver only from its private module
@@ -105,7 +105,7 @@ CONTRACTS: dict[str, Contract] = {
         "vaultName",
         "resourceGroupName",
     ),
-    # Body built by _access_policy_body: the one policy becomes a one-entry list.
+    # The body puts the one policy into a one-entry list (arm_body).
     "azure-native:keyvault:AccessPolicy": _contract(
         f"{_KV}/keyvault.json#/definitions/VaultAccessPolicyParameters",
         "vaultName",
@@ -200,7 +200,8 @@ def sends_body(registration: Registration) -> bool:
 
 
 def request_body(registration: Registration) -> tuple[str, dict[str, Any]] | None:
-    """``(definition, body)`` the provider would PUT for ``registration``.
+    """``(definition, body)`` the provider would PUT for ``registration``
+    (:func:`cmkpg.preview.arm_body.request_body`, which the offline preview also prints).
 
     None when it sends no body (read, component) or its type has no contract; validate_plan
     and no_contract tell those apart. Raises KeyError for a type this module does not know.
@@ -208,26 +209,10 @@ def request_body(registration: Registration) -> tuple[str, dict[str, Any]] | Non
     if not sends_body(registration) or has_no_contract(registration.type):
         return None
     contract = CONTRACTS[registration.type]
-    inputs = {
-        k: copy.deepcopy(v)
-        for k, v in registration.inputs.items()
-        if k not in contract.path_parameters
-    }
-    if registration.type == "azure-native:keyvault:AccessPolicy":
-        body = _access_policy_body(inputs)
-    elif contract.top_level is None:
-        body = inputs
-    else:
-        body = {k: v for k, v in inputs.items() if k in contract.top_level}
-        flattened = {k: v for k, v in inputs.items() if k not in contract.top_level}
-        if flattened:
-            body["properties"] = flattened
-    identity = body.get("identity")
-    if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
-        # The SDK takes a list of ids; the REST body is a map of id -> {}.
-        identity["userAssignedIdentities"] = {i: {} for i in identity["userAssignedIdentities"]}
-    resolved = registry().resolver().lookup(definition_uri(contract.definition))
-    return contract.definition, _to_wire(body, resolved.contents, resolved.resolver)
+    body = arm_body.request_body(registration.type, registration.inputs)
+    if body is None:
+        raise KeyError(registration.type)
+    return contract.definition, body
 
 
 def _sdk_name(wire: str, schema: Mapping[str, Any]) -> str:
@@ -236,34 +221,6 @@ def _sdk_name(wire: str, schema: Mapping[str, Any]) -> str:
     name = schema.get("x-ms-client-name", wire)
     head, *rest = name.split("_")
     return head[:1].lower() + head[1:] + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-def _to_wire(value: Any, schema: Mapping[str, Any], resolver: Resolver) -> Any:
-    """Rename SDK property names to the wire names the spec declares, as the provider does.
-
-    Only exact SDK names of declared properties are renamed; anything else is kept for the
-    strict check to report.
-    """
-    if not isinstance(value, dict | list):
-        return value
-    shape = _shape(schema, resolver)
-    if isinstance(value, list):
-        return [_to_wire(v, *shape.items) for v in value] if shape.items else value
-    aliases = {_sdk_name(wire, sub): wire for wire, (sub, _) in shape.properties.items()}
-    wired: dict[str, Any] = {}
-    for key, item in value.items():
-        wire = key if key in shape.properties else aliases.get(key, key)
-        sub = shape.properties.get(wire) or shape.additional
-        wired[wire] = _to_wire(item, *sub) if sub else item
-    return wired
-
-
-def _access_policy_body(inputs: dict[str, Any]) -> dict[str, Any]:
-    # The provider PUTs .../accessPolicies/add with the one policy; any other input is kept
-    # at the top, where the strict check reports it (the mapping would need updating).
-    body: dict[str, Any] = {k: v for k, v in inputs.items() if k != "policy"}
-    body["properties"] = {"accessPolicies": [inputs["policy"]] if "policy" in inputs else []}
-    return body
 
 
 # -- validation ----------------------------------------------------------------------------

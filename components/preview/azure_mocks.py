@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 import re
 from collections.abc import Callable, Mapping
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pulumi
+from pulumi.output import Unknown
 
 from cmkpg.resource_ids import ArmId, parse_arm_id
+
+from . import wire
+from .api_facts import name_rule
+from .backends import Backend, parse_reference
+from .update import Deployment
 
 SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
 TENANT_ID = "00000000-0000-0000-0000-000000000001"
@@ -49,29 +52,10 @@ class ProviderCheckError(Exception):
     """What the provider reports for an input it rejects before calling Azure."""
 
 
-# Facts read from the vendored REST API specs by `python -m tools.azure_api` (the specs do not
-# ship with the package; this JSON does).
-AZURE_API = Path(__file__).resolve().parent / "azure_api.json"
-
-
-@cache
-def azure_api() -> dict[str, Any]:
-    """Per Pulumi type: its name parameter's rules and its create-only input paths."""
-    return json.loads(AZURE_API.read_text())
-
-
-def name_rule(resource_type: str) -> tuple[str, dict[str, Any]] | None:
-    """The name parameter (property, its spec rules) the provider checks for a type."""
-    rule = azure_api().get(resource_type, {}).get("name")
-    if rule is None:
-        return None
-    return rule["property"], rule
-
-
 def check_name(resource_type: str, logical_name: str, value: str) -> None:
     rule = name_rule(resource_type)
-    if rule is None:
-        return
+    if rule is None or value == wire.UNKNOWN:
+        return  # the provider checks a name once it is known
     prop, definition = rule
     problem = None
     if "minLength" in definition and len(value) < definition["minLength"]:
@@ -104,8 +88,11 @@ class AzureMocks(pulumi.runtime.Mocks):
     :param location: region reported for existing resources unless overridden.
     :param stack_references: answers ``pulumi.StackReference``: stack name -> (outputs,
         names of the secret ones).
-    :param previous_outputs: what a reference to the running stack itself reads: the
-        outputs of its last deployment. Default: none (a stack never deployed).
+    :param deployment: what is deployed (``--from``): a reference to the running stack
+        reads its outputs, and ``get*`` invokes read its resources. Default: None, a stack
+        never deployed (its own outputs are empty, no resource exists).
+    :param backend: the state backend whose stack-reference rules apply: ``diy`` (project
+        layout, the default), ``diy-legacy`` or ``cloud``.
     """
 
     def __init__(
@@ -115,10 +102,12 @@ class AzureMocks(pulumi.runtime.Mocks):
         existing: Mapping[str, State] | None = None,
         location: str = "westeurope",
         stack_references: Callable[[str], tuple[State, list[str]]] | None = None,
-        previous_outputs: State | None = None,
+        deployment: Deployment | None = None,
+        backend: Backend = "diy",
     ) -> None:
         self.stack_references = stack_references
-        self.previous_outputs = previous_outputs or {}
+        self.deployment = deployment
+        self.backend = backend
         self.key_generation = key_generation
         self.existing = {k.lower(): v for k, v in (existing or {}).items()}
         self.location = location
@@ -150,11 +139,38 @@ class AzureMocks(pulumi.runtime.Mocks):
                 "subscriptionId": SUBSCRIPTION_ID,
                 "tenantId": TENANT_ID,
             }, []
+        if args.token == "azure-native:dbforpostgresql:getServerGroupCluster":
+            return self._get_cluster(args.args)
         raise NotImplementedError(f"the offline engine has no answer for invoke {args.token}")
+
+    def _get_cluster(self, args: State) -> tuple[State, list[tuple[str, str]]]:
+        """What ARM answers a GET of the cluster: the deployed one, or a 404 worded as the
+        provider relays it (azcore's ``ResponseError``)."""
+        group, name = str(args.get("resourceGroupName")), str(args.get("clusterName"))
+        cluster = None
+        if self.deployment is not None:
+            cluster = self.deployment.find(
+                "azure-native:dbforpostgresql:ServerGroupCluster", name=name
+            )
+        in_group = f"/resourcegroups/{group.lower()}/"
+        if cluster is not None and in_group in (cluster.id or "").lower():
+            return {**wire.unwrap(cluster.outputs), "id": cluster.id}, []
+        url = _arm_id(group, "Microsoft.DBforPostgreSQL", "serverGroupsv2", name)
+        return {}, [
+            (
+                "",
+                f"GET https://management.azure.com{url}\nRESPONSE 404: 404 Not Found\n"
+                f"ERROR CODE: ResourceNotFound\nThe Resource "
+                f"'Microsoft.DBforPostgreSQL/serverGroupsv2/{name}' under resource group "
+                f"'{group}' was not found.",
+            )
+        ]
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
         if args.resource_id:
             return self._read(args)
+        # In an update preview an input can be unknown; the answer is then only a shape.
+        args.inputs = _without_unknowns(args.inputs)
         handler = self._created.get(args.typ)
         if handler is None:
             return self._generic(args)
@@ -459,6 +475,15 @@ class AzureMocks(pulumi.runtime.Mocks):
 
     # -- existing resources (Resource.get) -------------------------------------------------
 
+    def _own_outputs(self, rid: str) -> State:
+        """The running stack's last outputs (none before its first deployment)."""
+        outputs = self.deployment.outputs if self.deployment else {}
+        return {
+            "name": rid,
+            "outputs": wire.unwrap(outputs),
+            "secretOutputNames": sorted(k for k, v in outputs.items() if wire.is_secret(v)),
+        }
+
     def _read(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
         rid = args.resource_id or ""
         state = self._existing_state(args.typ, rid)
@@ -469,11 +494,14 @@ class AzureMocks(pulumi.runtime.Mocks):
 
     def _existing_state(self, typ: str, rid: str) -> State:
         if typ == "pulumi:pulumi:StackReference":
-            running = "/".join(
-                (pulumi.get_organization(), pulumi.get_project(), pulumi.get_stack())
+            target = parse_reference(
+                self.backend,
+                rid,
+                project=pulumi.get_project(),
+                organization=pulumi.get_organization(),
             )
-            if rid == running:
-                return {"name": rid, "outputs": self.previous_outputs, "secretOutputNames": []}
+            if (target.project, target.stack) == (pulumi.get_project(), pulumi.get_stack()):
+                return self._own_outputs(rid)
             if self.stack_references is None:
                 raise NotImplementedError(
                     f"the offline engine cannot read stack {rid}: no stack references given"
@@ -516,6 +544,16 @@ class AzureMocks(pulumi.runtime.Mocks):
             arm = _parse(rid, "Microsoft.DBforPostgreSQL/serverGroupsv2")
             return {**base, "name": arm.name, "type": "Microsoft.DBforPostgreSQL/serverGroupsv2"}
         raise NotImplementedError(f"the offline engine cannot read a {typ} by id")
+
+
+def _without_unknowns(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        return wire.UNKNOWN
+    if isinstance(value, dict):
+        return {k: _without_unknowns(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_unknowns(v) for v in value]
+    return value
 
 
 def _parse(rid: str, expected_type: str) -> ArmId:

@@ -1,11 +1,15 @@
 """Offline preview: run the real program for a stack against the local mock engine.
 
-    cmkpg-preview [--project-dir DIR] [--stack NAME] [--config FILE] [--json]
+    cmkpg-preview [--project-dir DIR] [--stack NAME] [--config FILE] [--from FILE] [--json]
 
 Prints the plan the way ``pulumi preview`` does (resource tree, counts, stack outputs with
 secrets as ``[secret]``), or one JSON document with ``--json``. No Azure account, no
-Pulumi CLI, no network. Exit codes: 0 planned, 2 invalid configuration (every problem on
-stderr, nothing on stdout), 1 the program or a provider check failed.
+Pulumi CLI, no network. With ``--from`` (a ``pulumi stack export`` or an earlier ``--json``
+plan) it plans the update of what is deployed: same, update, replace, create, delete.
+Exit codes: 0 planned; 1 the program or a provider check failed; 2 invalid configuration
+(every problem on stderr, nothing on stdout); 3 the engine or the stack's guard refuses the
+change (a protected resource to replace or delete, or a change that would destroy the
+cluster's data), with the plan on stdout and the refusal on stderr.
 """
 
 from __future__ import annotations
@@ -20,13 +24,15 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from cmkpg.config import ConfigError
+from cmkpg.guard import ChangeRefused
 from cmkpg.validation import ValidationError
 
-from . import engine
+from . import arm_body, engine, update
 from .azure_mocks import AzureMocks
+from .backends import BACKENDS
 from .cli_config import StackConfigError, load_project, load_stack_config
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID_CONFIG = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_INVALID_CONFIG, EXIT_REFUSED = 0, 1, 2, 3
 
 
 def plan_stack(
@@ -35,11 +41,14 @@ def plan_stack(
     *,
     project_dir: Path | None = None,
     mocks: AzureMocks | None = None,
+    deployment: update.Deployment | None = None,
+    organization: str = engine.ORGANIZATION,
 ) -> engine.Plan:
     """Plan ``stack`` of the project in ``project_dir`` (default: the current directory) from
     ``config_file`` (default ``Pulumi.<stack>.yaml`` there). A ``pulumi.StackReference`` to a
     project next to it is answered by planning that project's stack offline first.
 
+    With ``deployment`` (what is deployed), it plans the update of that deployment.
     Raises StackConfigError or ConfigError for invalid configuration; anything else the
     program raises propagates.
     """
@@ -53,7 +62,10 @@ def plan_stack(
         stack=stack,
         config=config.values,
         secret_keys=config.secret_keys,
-        mocks=mocks or AzureMocks(stack_references=local_stack_outputs(project_dir)),
+        mocks=mocks
+        or AzureMocks(stack_references=local_stack_outputs(project_dir), deployment=deployment),
+        deployment=deployment,
+        organization=organization,
     )
 
 
@@ -158,43 +170,92 @@ def _display_order(plan: engine.Plan) -> dict[str, tuple[int, int]]:
     return rank
 
 
+# pkg/resource/deploy/step.go RawPrefix, and the preview status words of
+# pkg/backend/display/progress.go (getPreviewDoneText).
+_OPS = {
+    "same": ("  ", ""),
+    "create": ("+ ", "create"),
+    "update": ("~ ", "update"),
+    "delete": ("- ", "delete"),
+    "replace": ("+-", "replace"),
+    "read": ("> ", "read"),
+    "discard": ("< ", "discard"),
+}
+# deploy.StepOps order, which the summary follows.
+_SUMMARY_ORDER = ("create", "update", "delete", "replace")
+
+
+def diff_info(step: update.Step | None) -> str:
+    """``[diff: +added-deleted~updated]`` of top-level keys (``writeShortDiff``)."""
+    if step is None or not step.changed:
+        return ""
+    groups = [
+        sign + ",".join(keys)
+        for sign, keys in (("+", step.added), ("-", step.deleted), ("~", step.updated))
+        if keys
+    ]
+    return f"[diff: {''.join(groups)}]" if groups else ""
+
+
+def _notes(resource: engine.Registration) -> str:
+    step = resource.step
+    notes = [diff_info(step)]
+    if step is not None and step.op in ("delete", "replace") and resource.retain_on_delete:
+        notes.append("[retain]")  # addRetainStatusFlag
+    if step is not None and step.op == "replace" and step.delete_before_replace:
+        notes.append("delete before replace")
+    notes += [
+        label
+        for label, on in (
+            ("protected", resource.protect),
+            ("retained on delete", resource.retain_on_delete and not step),
+        )
+        if on
+    ]
+    return " ".join(n for n in notes if n)
+
+
 def render_tree(plan: engine.Plan, out: TextIO) -> None:
-    rank = _display_order(plan)
+    everything = engine.Plan(
+        plan.project, plan.stack, [*plan.resources, *plan.deletes], plan.outputs, []
+    )
+    rank = _display_order(everything)
     children: dict[str, list[engine.Registration]] = {}
-    for resource in plan.resources:
-        children.setdefault(resource.parent, []).append(resource)
+    known = {r.urn for r in everything.resources}
+    for resource in everything.resources:
+        # A deleted resource whose parent is gone too hangs under the stack.
+        parent = resource.parent if resource.parent in known else stack_urn(plan)
+        children.setdefault(parent, []).append(resource)
     for siblings in children.values():
         siblings.sort(key=lambda r: (*rank[r.urn], r.type, r.name))
 
-    rows: list[tuple[str, str, str, str, str]] = [
-        ("+", "pulumi:pulumi:Stack", f"{plan.project}-{plan.stack}", "create", "")
-    ]
+    updating = plan.deployment is not None
+    op, verb = _OPS["same" if updating else "create"]
+    rows = [(op, "pulumi:pulumi:Stack", f"{plan.project}-{plan.stack}", verb, "")]
 
     def walk(parent: str, prefix: str) -> None:
         kids = children.get(parent, [])
         for index, resource in enumerate(kids):
             last = index == len(kids) - 1
             branch = "└─ " if last else "├─ "
-            op, verb = (">", "read") if resource.read else ("+", "create")
-            notes = ", ".join(
-                label
-                for label, on in (
-                    ("protected", resource.protect),
-                    ("retained on delete", resource.retain_on_delete),
-                )
-                if on
+            op, verb = _OPS[resource.op]
+            rows.append(
+                (op, prefix + branch + resource.type, resource.name, verb, _notes(resource))
             )
-            rows.append((op, prefix + branch + resource.type, resource.name, verb, notes))
             walk(resource.urn, prefix + ("   " if last else "│  "))
 
     walk(stack_urn(plan), "")
     type_width = max(len(r[1]) for r in rows)
     name_width = max(len(r[2]) for r in rows)
-    out.write(f"Previewing update ({plan.stack}) offline: local mock engine, no Azure calls\n\n")
-    out.write(f"     {'Type':<{type_width}}  {'Name':<{name_width}}  Plan    Info\n")
+    out.write(f"Previewing update ({plan.stack}) offline: local mock engine, no Azure calls\n")
+    if plan.deployment is not None:
+        deployed = len(plan.deployment.resources)
+        out.write(f"Deployed: {deployed} resources ({plan.deployment.source})\n")
+    out.write("\n")
+    out.write(f"     {'Type':<{type_width}}  {'Name':<{name_width}}  Plan     Info\n")
     for op, type_, name, verb, notes in rows:
         out.write(
-            f" {op}   {type_:<{type_width}}  {name:<{name_width}}  {verb:<6}  {notes}".rstrip()
+            f" {op}  {type_:<{type_width}}  {name:<{name_width}}  {verb:<7}  {notes}".rstrip()
         )
         out.write("\n")
 
@@ -202,18 +263,48 @@ def render_tree(plan: engine.Plan, out: TextIO) -> None:
     width = max((len(k) for k in plan.outputs), default=0)
     for key in sorted(plan.outputs):
         value = plan.outputs[key]
-        shown = value if value == engine.SECRET else json.dumps(value)
+        shown = (
+            value if value in (engine.SECRET, engine.UNKNOWN) else json.dumps(value, sort_keys=True)
+        )
         out.write(f"    {key + ':':<{width + 1}} {shown}\n")
 
-    creates = sum(1 for r in plan.resources if not r.read) + 1  # + the stack itself
-    reads = sum(1 for r in plan.resources if r.read)
     out.write("\nResources:\n")
-    out.write(f"    + {creates} to create\n")
-    if reads:
-        out.write(f"    > {reads} to read\n")
+    for line in summary(plan):
+        out.write(f"    {line}\n")
     for severity, message in plan.messages:
         if severity in ("warning", "error"):
             out.write(f"\n{severity}: {message}\n")
+    for resource in (*plan.resources, *plan.deletes):
+        for info in resource.step.infos if resource.step else ():
+            out.write(f"\ninfo: {resource.urn}: {info}\n")
+    if plan.deployment is not None and not plan.deployment.secrets_readable:
+        out.write(
+            "\nwarning: the deployment file holds secrets encrypted (or masked), so changes to "
+            "secret inputs cannot be seen; export with `pulumi stack export --show-secrets` to "
+            "compare them\n"
+        )
+
+
+def summary(plan: engine.Plan) -> list[str]:
+    """``renderSummaryEvent``: a line per kind of change, then the totals."""
+    counts: dict[str, int] = {}
+    for resource in (*plan.resources, *plan.deletes):
+        counts[resource.op] = counts.get(resource.op, 0) + 1
+    stack_op = "same" if plan.deployment is not None else "create"
+    counts[stack_op] = counts.get(stack_op, 0) + 1
+    lines = [f"{_OPS[op][0]}{counts[op]} to {op}" for op in _SUMMARY_ORDER if counts.get(op)]
+    kinds = sum(1 for op in _SUMMARY_ORDER if counts.get(op))
+    pieces = []
+    if kinds >= 2:
+        total = sum(counts.get(op, 0) for op in _SUMMARY_ORDER)
+        pieces.append(f"{total} change{'s' * (total != 1)}")
+    if counts.get("same"):
+        pieces.append(f"{counts['same']} unchanged")
+    if pieces:
+        lines.append(". ".join(pieces))
+    if counts.get("read"):
+        lines.append(f"> {counts['read']} to read (not counted by `pulumi preview`)")
+    return lines
 
 
 def exception_chain(error: BaseException) -> list[BaseException]:
@@ -232,14 +323,26 @@ def exception_chain(error: BaseException) -> list[BaseException]:
 
 
 def innermost(error: BaseException) -> BaseException:
-    """The exception that started it: a ConfigError if one is in the chain, else the last
-    one the chain leads to."""
+    """The exception that started it: a ConfigError or a refusal of the guard if one is in
+    the chain, else the last one the chain leads to."""
     chain = exception_chain(error)
-    return next((e for e in chain if isinstance(e, ConfigError)), chain[-1])
+    return next((e for e in chain if isinstance(e, ConfigError | ChangeRefused)), chain[-1])
 
 
 def plan_json(plan: engine.Plan) -> dict[str, Any]:
+    """The plan as one JSON document: every resource with its ``step``; for an update, the
+    changed property paths (``diff``) and the body the provider would send (``requestBody``,
+    a full PUT of all inputs; secrets masked)."""
     document = plan.to_json()
+    if plan.deployment is not None:
+        bodies = {
+            r.urn: arm_body.request_body(r.type, r.inputs)
+            for r in plan.resources
+            if r.step is not None and r.step.op in ("update", "replace", "create")
+        }
+        for resource in document["resources"]:
+            if resource["urn"] in bodies:
+                resource["requestBody"] = bodies[resource["urn"]]
     document["resources"].sort(key=lambda r: r["urn"])
     return document
 
@@ -260,10 +363,25 @@ def main(
     )
     parser.add_argument("--json", action="store_true", help="print the plan as one JSON document")
     parser.add_argument(
-        "--deployed",
+        "--from",
+        dest="deployed",
         type=Path,
-        help="outputs of the stack's last deployment (`pulumi stack output --json`), to check "
-        "a change against what exists; default: a stack never deployed",
+        metavar="FILE",
+        help="what is deployed: `pulumi stack export` (add --show-secrets to compare secret "
+        "inputs) or an earlier `cmkpg-preview --json`; plans the update of it (default: a "
+        "stack never deployed)",
+    )
+    parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default="diy",
+        help="the state backend whose stack-reference rules apply (default: diy, the project "
+        "layout of a local or blob state store)",
+    )
+    parser.add_argument(
+        "--organization",
+        help="what pulumi.get_organization() returns (default: 'organization', as on DIY "
+        "backends; on Pulumi Cloud, the stack's owner)",
     )
     parser.add_argument(
         "--project-dir",
@@ -271,16 +389,29 @@ def main(
         help="directory of the Pulumi project (default: the current directory)",
     )
     args = parser.parse_args(argv)
+    organization = args.organization or (
+        "my-org" if args.backend == "cloud" else engine.ORGANIZATION
+    )
 
     try:
-        deployed = json.loads(args.deployed.read_text()) if args.deployed else None
+        deployment = update.load_deployment(args.deployed) if args.deployed else None
         project_dir = (args.project_dir or Path.cwd()).resolve()
         mocks = AzureMocks(
-            stack_references=local_stack_outputs(project_dir), previous_outputs=deployed
+            stack_references=local_stack_outputs(project_dir),
+            deployment=deployment,
+            backend=args.backend,
         )
         plan = plan_stack(
-            args.stack or stack_name(args.config), args.config, project_dir=project_dir, mocks=mocks
+            args.stack or stack_name(args.config),
+            args.config,
+            project_dir=project_dir,
+            mocks=mocks,
+            deployment=deployment,
+            organization=organization,
         )
+    except update.DeploymentFileError as error:
+        err.write(f"error: --from {error}\n")
+        return EXIT_FAILED
     except (StackConfigError, ConfigError) as error:
         _write_config_errors(error, err)
         return EXIT_INVALID_CONFIG
@@ -293,6 +424,9 @@ def main(
         if isinstance(cause, ConfigError):  # a config rule checked against the deployment
             _write_config_errors(cause, err)
             return EXIT_INVALID_CONFIG
+        if isinstance(cause, ChangeRefused):
+            err.write(f"error: {cause}\n")
+            return EXIT_REFUSED
         err.write(f"error: the preview failed: {cause}\n")
         return EXIT_FAILED
 
@@ -305,7 +439,11 @@ def main(
         out.flush()
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()
-    return EXIT_OK
+    # The engine keeps planning after a protect refusal so the preview shows the diff that
+    # causes it, then fails the preview (step_generator.go, continueStepsFromDiff).
+    for refusal in plan.refusals:
+        err.write(f"error: {refusal}\n")
+    return EXIT_REFUSED if plan.refusals else EXIT_OK
 
 
 def _write_config_errors(error: StackConfigError | ConfigError, err: TextIO) -> None:

@@ -23,49 +23,13 @@ from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
-SECRET = "[secret]"
-UNKNOWN = "[unknown]"
+from . import update, wire
+from .wire import SECRET, UNKNOWN, contains_secret, mask
+
+__all__ = ["ORGANIZATION", "SECRET", "UNKNOWN", "Plan", "RecordingMonitor", "Registration", "run"]
+
 # What DIY backends (local file, Azure Blob) call every stack's organization.
 ORGANIZATION = "organization"
-
-# Markers of Pulumi's wire format (sdk/go/common/resource/sig).
-_SIG = "4dabf18193072939515e22adb298388d"
-_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-_RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
-_UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-
-
-def mask(value: Any) -> Any:
-    """Engine wire value -> plain JSON with secrets replaced by ``"[secret]"``."""
-    if isinstance(value, dict):
-        sig = value.get(_SIG)
-        if sig == _SECRET_SIG:
-            return SECRET
-        if sig == _RESOURCE_SIG:
-            return value.get("urn")
-        return {k: mask(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [mask(v) for v in value]
-    if value == _UNKNOWN_VALUE:
-        return UNKNOWN
-    return _integral(value)
-
-
-def _integral(value: Any) -> Any:
-    # The wire has only doubles; ARM bodies carry integers.
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def contains_secret(value: Any) -> bool:
-    if value == SECRET:
-        return True
-    if isinstance(value, dict):
-        return any(contains_secret(v) for v in value.values())
-    if isinstance(value, list):
-        return any(contains_secret(v) for v in value)
-    return False
 
 
 def _struct(message: Any) -> dict[str, Any]:
@@ -78,27 +42,12 @@ def _as_struct(value: dict[str, Any]) -> struct_pb2.Struct:
 
 def _mark_secret(state: dict[str, Any], keys: set[str]) -> dict[str, Any]:
     """What the engine does with ``additionalSecretOutputs`` and outputs of secret inputs."""
-    return {
-        k: {_SIG: _SECRET_SIG, "value": v}
-        if k in keys and not (isinstance(v, dict) and v.get(_SIG) == _SECRET_SIG)
-        else v
-        for k, v in state.items()
-    }
-
-
-def _unwrap(value: Any) -> Any:
-    if isinstance(value, dict):
-        if value.get(_SIG) == _SECRET_SIG:
-            return _unwrap(value.get("value"))
-        return {k: _unwrap(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_unwrap(v) for v in value]
-    return _integral(value)
+    return {k: wire.make_secret(v) if k in keys else v for k, v in state.items()}
 
 
 @dataclass
 class Registration:
-    """One resource as the engine saw it."""
+    """One resource as the engine saw it, with the step it plans for it."""
 
     urn: str
     type: str
@@ -116,11 +65,25 @@ class Registration:
     replace_on_changes: list[str] = field(default_factory=list)
     ignore_changes: list[str] = field(default_factory=list)
     replacement_trigger: Any = None
-    # Unmasked, for tests that need the real values the mocks computed (never printed).
+    step: update.Step | None = None
+    """What an update of the deployed stack does (``--from``); None on a first deployment,
+    where every resource is created (or read)."""
+    # Unmasked, for tests and checkpoints (never printed): secrets in clear, unknowns as the
+    # wire sentinel.
     raw_outputs: dict[str, Any] = field(default_factory=dict, repr=False)
+    wire_inputs: dict[str, Any] = field(default_factory=dict, repr=False)
+    wire_outputs: dict[str, Any] = field(default_factory=dict, repr=False)
+    wire_trigger: Any = field(default=None, repr=False)
+
+    @property
+    def op(self) -> str:
+        """``same``, ``update``, ``replace``, ``create``, ``delete``, ``discard`` or ``read``."""
+        if self.read:
+            return "read"
+        return self.step.op if self.step else "create"
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        document = {
             "urn": self.urn,
             "type": self.type,
             "name": self.name,
@@ -137,6 +100,13 @@ class Registration:
             "ignoreChanges": self.ignore_changes,
             "replacementTrigger": self.replacement_trigger,
         }
+        document["step"] = self.op
+        if self.step is not None and self.custom:
+            document["diff"] = self.step.diff
+            if self.step.op == "replace":
+                document["replaceReason"] = self.step.reason
+                document["deleteBeforeReplace"] = self.step.delete_before_replace
+        return document
 
 
 @dataclass
@@ -148,10 +118,23 @@ class Plan:
     messages: list[tuple[str, str]]
     raw_outputs: dict[str, Any] = field(default_factory=dict, repr=False)
     """Stack outputs with secrets in clear: for stack references, never printed."""
+    deployment: update.Deployment | None = None
+    """What was deployed, for an update preview (``--from``)."""
+    deletes: list[Registration] = field(default_factory=list)
+    """Deployed resources the program no longer registers (update previews)."""
 
     @property
     def secret_outputs(self) -> list[str]:
         return sorted(k for k, v in self.outputs.items() if v == SECRET)
+
+    @property
+    def refusals(self) -> list[str]:
+        """What the engine would stop at: a protected resource to replace or delete."""
+        return [
+            r.step.refusal
+            for r in (*self.resources, *self.deletes)
+            if r.step is not None and r.step.refusal
+        ]
 
     def by_type(self, resource_type: str) -> list[Registration]:
         return [r for r in self.resources if r.type == resource_type]
@@ -163,7 +146,7 @@ class Plan:
         return found[0]
 
     def by_urn(self, urn: str) -> Registration:
-        for resource in self.resources:
+        for resource in (*self.resources, *self.deletes):
             if resource.urn == urn:
                 return resource
         raise KeyError(urn)
@@ -172,7 +155,7 @@ class Plan:
         return {
             "project": self.project,
             "stack": self.stack,
-            "resources": [r.to_json() for r in self.resources],
+            "resources": [r.to_json() for r in (*self.resources, *self.deletes)],
             "outputs": self.outputs,
         }
 
@@ -199,10 +182,21 @@ def _thread_loop() -> Iterator[None]:
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
-    """Pulumi's mock monitor, also keeping every registration with its options."""
+    """Pulumi's mock monitor, also keeping every registration with its options.
 
-    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+    With ``deployment`` (what is deployed), each custom resource gets the step an update
+    takes (:func:`update.plan_step`) and the outputs the provider returns for it in preview:
+    the old ones for ``same``, the new inputs echoed with the old id (and name and location)
+    for ``update``, the new inputs echoed without an id for ``create`` and ``replace``;
+    everything else is unknown, as in a real ``pulumi preview``. Without it, every resource
+    is created and gets the outputs Azure returns after the create (a first deployment).
+    """
+
+    def __init__(
+        self, mocks: pulumi.runtime.Mocks, deployment: update.Deployment | None = None
+    ) -> None:
         super().__init__(mocks)
+        self.deployment = deployment
         self.registrations: dict[str, Registration] = {}
         self.stack_outputs: dict[str, Any] = {}
         self.raw_stack_outputs: dict[str, Any] = {}
@@ -218,8 +212,14 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
     def _register(self, request: Any) -> Any:
         if request.type == "pulumi:pulumi:Stack":
             return super().RegisterResource(request)
-        inputs = mask(_struct(request.object))
+        wire_inputs = _struct(request.object)
+        inputs = mask(wire_inputs)
         urn = self.make_urn(request.parent, request.type, request.name)
+        trigger = (
+            json_format.MessageToDict(request.replacement_trigger)
+            if request.HasField("replacement_trigger")
+            else None
+        )
         registration = Registration(
             urn=urn,
             type=request.type,
@@ -235,25 +235,63 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             retain_on_delete=request.retainOnDelete,
             replace_on_changes=list(request.replaceOnChanges),
             ignore_changes=list(request.ignoreChanges),
-            replacement_trigger=(
-                mask(json_format.MessageToDict(request.replacement_trigger))
-                if request.HasField("replacement_trigger")
-                else None
-            ),
+            replacement_trigger=mask(trigger) if trigger is not None else None,
+            wire_inputs=wire_inputs if request.custom else {},
+            wire_trigger=trigger,
         )
         self.registrations[urn] = registration
+        # The mocks answer as Azure does after a create (and run the provider's name check).
         response = super().RegisterResource(request)
         if not request.custom:
+            if self.deployment is not None:
+                deployed = urn in self.deployment.resources
+                registration.step = update.Step("same" if deployed else "create")
             return response
+        state, resource_id = _struct(response.object), response.id
+        if self.deployment is not None:
+            goal = update.Goal(
+                urn=urn,
+                type=request.type,
+                inputs=wire_inputs,
+                protect=request.protect,
+                ignore_changes=list(request.ignoreChanges),
+                replace_on_changes=list(request.replaceOnChanges),
+                replacement_trigger=trigger,
+                delete_before_replace=(
+                    request.deleteBeforeReplace if request.deleteBeforeReplaceDefined else None
+                ),
+            )
+            state, resource_id = self._preview_response(registration, goal, state)
         secret_keys = set(request.additionalSecretOutputs)
         secret_keys |= {k for k, v in inputs.items() if contains_secret(v)}
-        state = _mark_secret(_struct(response.object), secret_keys)
+        state = _mark_secret(state, secret_keys)
         registration.outputs = mask(state)
-        registration.raw_outputs = _unwrap(state)
-        registration.id = response.id or None
+        registration.raw_outputs = wire.unwrap(state)
+        registration.wire_outputs = state
+        registration.id = resource_id or None
         return resource_pb2.RegisterResourceResponse(
-            urn=response.urn, id=response.id, object=_as_struct(state)
+            urn=response.urn, id=resource_id, object=_as_struct(state)
         )
+
+    def _preview_response(
+        self, registration: Registration, goal: update.Goal, created: dict[str, Any]
+    ) -> tuple[dict[str, Any], str]:
+        """Outputs and id of the step an update takes (``pkg/resource/deploy/step.go``)."""
+        assert self.deployment is not None
+        old = self.deployment.resources.get(goal.urn)
+        if old is not None and (not old.custom or old.external):
+            old = None  # a component or a read before: this registration creates
+        step = update.plan_step(old, goal)
+        registration.step = step
+        registration.inputs = mask(step.inputs)
+        registration.wire_inputs = step.inputs
+        if old is None:
+            return update.preview_outputs(goal.inputs, created), ""
+        if step.op == "same":
+            return old.outputs, old.id or ""
+        if step.op == "update":
+            return update.update_outputs(step.inputs, old.outputs, goal.type), old.id or ""
+        return update.preview_outputs(goal.inputs, old.outputs), ""
 
     def ReadResource(self, request: Any) -> Any:
         with _thread_loop():
@@ -271,7 +309,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             read=True,
             id=request.id,
             outputs=mask(state),
-            raw_outputs=_unwrap(state),
+            raw_outputs=wire.unwrap(state),
+            wire_outputs=state,
             dependencies=sorted(set(request.dependencies)),
         )
         # The engine echoes the id it read (the mock monitor leaves it empty).
@@ -280,17 +319,40 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         )
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
-        wire = _struct(request.outputs)
-        outputs = mask(wire)
+        state = _struct(request.outputs)
+        outputs = mask(state)
         if "::pulumi:pulumi:Stack::" in request.urn:
             # set_mocks registers a placeholder stack with no outputs; its RPC can arrive
             # after the program's, which must not be overwritten by it.
             if outputs or not self.stack_outputs:
                 self.stack_outputs = outputs
-                self.raw_stack_outputs = _unwrap(wire)
+                self.raw_stack_outputs = wire.unwrap(state)
         elif request.urn in self.registrations:
             self.registrations[request.urn].outputs = outputs
         return super().RegisterResourceOutputs(request)
+
+    def deletes(self) -> list[Registration]:
+        """``GenerateDeletes``: what the deployment has and this run did not register."""
+        if self.deployment is None:
+            return []
+        return [
+            Registration(
+                urn=old.urn,
+                type=old.type,
+                name=old.name,
+                parent=old.parent,
+                custom=old.custom,
+                read=False,
+                id=old.id,
+                inputs=mask(old.inputs),
+                outputs=mask(old.outputs),
+                dependencies=old.dependencies,
+                protect=old.protect,
+                retain_on_delete=old.retain_on_delete,
+                step=step,
+            )
+            for old, step in update.leftover(self.deployment, self.registrations)
+        ]
 
 
 class _Collector(logging.Handler):
@@ -311,17 +373,22 @@ def run(
     secret_keys: Collection[str] = (),
     mocks: pulumi.runtime.Mocks,
     monitor: RecordingMonitor | None = None,
+    deployment: update.Deployment | None = None,
+    organization: str = ORGANIZATION,
 ) -> Plan:
     """Run ``program`` as a Pulumi preview of ``project``/``stack`` and return the plan.
 
     ``config`` uses full keys (``cmkpg:location``) and engine values (strings; objects and
     arrays as JSON). Each run gets a fresh context, so runs never see each other's state.
     Exceptions raised by the program propagate unchanged; pass your own ``monitor`` to see
-    what was registered before a failure.
+    what was registered before a failure. With ``deployment``, it plans an update of what is
+    deployed (see :class:`RecordingMonitor`). ``organization`` is what
+    ``pulumi.get_organization()`` returns: ``organization`` on DIY backends, the owner of the
+    stack on Pulumi Cloud.
     """
-    monitor = monitor or RecordingMonitor(mocks)
+    monitor = monitor or RecordingMonitor(mocks, deployment)
     return contextvars.Context().run(
-        _run, program, project, stack, dict(config), list(secret_keys), monitor
+        _run, program, project, stack, dict(config), list(secret_keys), monitor, organization
     )
 
 
@@ -332,6 +399,7 @@ def _run(
     config: dict[str, str],
     secret_keys: list[str],
     monitor: RecordingMonitor,
+    organization: str,
 ) -> Plan:
     mocks = monitor.mocks
     # A loop per run, set before the SDK schedules anything: a failed run leaves RPCs
@@ -355,7 +423,7 @@ def _run(
         preview=True,
         logger=logger,
         monitor=monitor,
-        organization=ORGANIZATION,
+        organization=organization,
     )
     # set_mocks installs a placeholder stack; the program gets a fresh one that records its
     # exports, exactly as the CLI's language host does.
@@ -377,4 +445,6 @@ def _run(
         outputs=monitor.stack_outputs,
         messages=collector.messages,
         raw_outputs=monitor.raw_stack_outputs,
+        deployment=monitor.deployment,
+        deletes=monitor.deletes(),
     )
