@@ -501,7 +501,8 @@ class EncryptedCosmosPgClusterArgs(ClusterOptions):
     """Add a ``CanNotDelete`` management lock on the cluster. Default: False."""
 
     tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags of the cluster. Default: none."""
+    """Tags of the cluster. Default: none. A restored or replica cluster gets them at creation
+    only (``ignoreChanges``), so Pulumi never re-sends its restore request to update them."""
 
     now: datetime | None = None
     """Clock for the restore-time checks. Default: None, the current time."""
@@ -638,8 +639,16 @@ class EncryptedCosmosPgCluster(pulumi.ComponentResource):
             trigger = {"encryption": EncryptionMode.SERVICE_MANAGED.value}
 
         replace_on = ["dataEncryption", "identity", "enableGeoBackup"]
+        # A rotated key has a new versioned URI; the service follows new versions by itself,
+        # so that input must not diff. Which key it is, is in the trigger.
+        ignore = ["dataEncryption.primaryKeyUri"] if cmk else []
         if source is not None:
             replace_on += ["sourceResourceId", "sourceLocation", "pointInTimeUTC"]
+            # azure-native updates with a full PUT of every input, so a later tag change
+            # would send the restore or replica request (source, point in time) again, to a
+            # cluster that exists; what the service does with that is documented nowhere.
+            # Nothing else of a restore or replica updates in place, so no PUT is ever sent.
+            ignore.append("tags")
 
         cluster = dbforpostgresql.ServerGroupCluster(
             f"{name}-cluster",
@@ -652,9 +661,7 @@ class EncryptedCosmosPgCluster(pulumi.ComponentResource):
                 self,
                 protect=protect,
                 depends_on=cmk.depends_on if cmk else (),
-                # A rotated key has a new versioned URI; the service follows new versions by
-                # itself, so that input must not diff. Which key it is, is in the trigger.
-                ignore_changes=["dataEncryption.primaryKeyUri"] if cmk else (),
+                ignore_changes=ignore,
                 replace_on_changes=replace_on,
                 replacement_trigger=trigger,
             ),
@@ -725,7 +732,15 @@ class EncryptedCosmosPgCluster(pulumi.ComponentResource):
                 min_special=2,
                 # URL-safe symbols keep the connection string valid without escaping.
                 override_special="-_.~",
-                opts=child_options(self),
+                # Registered only once the resource group name resolves, i.e. after every
+                # check gating it: a refused configuration registers nothing. (A dependency
+                # on an empty list changes no input and no recorded dependency.)
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    depends_on=pulumi.Output.from_input(args.resource_group_name).apply(
+                        lambda _: []
+                    ),
+                ),
             ).result
         )
 

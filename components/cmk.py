@@ -141,6 +141,7 @@ def create_customer_managed_key(
             location=location,
             resource_group_name=None if vault_existing else resource_group_name,
             grantee_principal_id=identity.principal_id,
+            grantee_id=identity.identity_id,
             protect=o.protect,
             # An existing vault is locked, or not, by the team that owns it.
             lock=o.lock and not vault_existing,

@@ -1,5 +1,6 @@
 """CmkKey: the RSA key in Key Vault that wraps the cluster's data encryption key."""
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -163,6 +164,34 @@ class KeyRotationPolicy:
         if not self.expires_after_days:
             return None
         return created + timedelta(days=self.expires_after_days)
+
+    def summary(self) -> dict[str, int]:
+        """The policy in the stack config's words (what the stack output records)."""
+        return {
+            "autoRotateAfterDays": self.auto_rotate_after_days,
+            "expiresAfterDays": self.expires_after_days,
+            "notifyBeforeExpiryDays": self.notify_before_expiry_days,
+        }
+
+    @classmethod
+    def from_response(cls, policy: object) -> "KeyRotationPolicy":
+        """The policy a key reports (``rotationPolicy`` of a key resource), in days; a
+        duration other than whole days (``P1Y``) is kept as -1, so it never equals a
+        configured value."""
+        days = {"rotate": 0, "expires": 0, "notify": 0}
+        days["expires"] = _iso_days(field_of(field_of(policy, "attributes"), "expiry_time"))
+        for action in field_of(policy, "lifetime_actions") or ():
+            kind = str(field_of(field_of(action, "action"), "type") or "").lower()
+            trigger = field_of(action, "trigger")
+            if kind == "rotate":
+                days["rotate"] = _iso_days(field_of(trigger, "time_after_create"))
+            elif kind == "notify":
+                days["notify"] = _iso_days(field_of(trigger, "time_before_expiry"))
+        return cls(
+            auto_rotate_after_days=days["rotate"],
+            expires_after_days=days["expires"],
+            notify_before_expiry_days=days["notify"],
+        )
 
     def to_args(self) -> keyvault.RotationPolicyArgs:
         actions = []
@@ -465,6 +494,14 @@ class CmkKey(pulumi.ComponentResource):
                 "versioned_uri": self.versioned_uri,
             }
         )
+
+
+def _iso_days(duration: object) -> int:
+    """``P90D`` -> 90; no duration -> 0; anything else -> -1 (not comparable)."""
+    if duration in (None, ""):
+        return 0
+    match = re.fullmatch(r"P(\d+)D", str(duration))
+    return int(match[1]) if match else -1
 
 
 def _epoch(moment: datetime | None) -> int | None:

@@ -5,6 +5,7 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import resources
 
+from . import guard
 from .base import after
 from .cluster import (
     EncryptedCosmosPgCluster,
@@ -20,12 +21,11 @@ from .restore import EncryptedClusterRestore, EncryptedClusterRestoreArgs
 
 # Logical name of every component in the stack (children are "<name>-<role>").
 NAME = "cmkpg"
-RUNBOOK = "README.md, 'Move an existing cluster to customer-managed keys (and back)'"
 
 
 def deploy(settings: StackSettings) -> dict[str, Any]:
     """Register the stack's resources; return its outputs (name -> value)."""
-    previous = _previous_deployment()
+    previous = guard.last_outputs()
     # Every resource waits for this check, so nothing is created when it fails.
     checked = _check_against_previous(settings, previous)
     resource_group_name: pulumi.Input[str] = after(settings.resource_group, checked)
@@ -40,6 +40,7 @@ def deploy(settings: StackSettings) -> dict[str, Any]:
         resource_group_name = group.name
 
     outputs: dict[str, Any] = {
+        "location": settings.location,
         "resourceGroupName": resource_group_name,
         "encryption": str(settings.encryption),
     }
@@ -48,6 +49,8 @@ def deploy(settings: StackSettings) -> dict[str, Any]:
         cmk = create_customer_managed_key(
             NAME, settings.location, resource_group_name, settings.cmk_options
         )
+        if cmk.key.key is not None:
+            outputs["keyProperties"] = guard.key_properties(cmk.key.key)
         outputs.update(
             identityId=cmk.identity.identity_id,
             identityPrincipalId=cmk.identity.principal_id,
@@ -171,54 +174,21 @@ def _monitoring(
 # -- what the last deployment of this stack says --------------------------------------------------
 
 
-def _previous_deployment() -> pulumi.Output[dict[str, Any]]:
-    """The outputs of this stack's last deployment (empty before the first)."""
-    stack = pulumi.get_stack()
-    return pulumi.StackReference(
-        "previous-deployment",
-        stack_name=f"{pulumi.get_organization()}/{pulumi.get_project()}/{stack}",
-    ).outputs
-
-
-def _existing(settings: StackSettings, before: dict[str, Any]) -> bool:
-    """Did the last deployment create the cluster this config describes?"""
-    return bool(before) and before.get("clusterName") == settings.cluster_physical_name
-
-
-def _encryption_changed(settings: StackSettings, changes: list[str]) -> ValueError:
-    return ValueError(
-        f"the cluster {settings.cluster_physical_name} exists and its encryption cannot change "
-        f"in place ({'; '.join(changes)}): the service sets encryption only at creation, and "
-        "replacing the cluster would delete its data. Restore it into a new cluster with the "
-        f"wanted encryption instead: {RUNBOOK}"
-    )
-
-
 def _check_against_previous(
     settings: StackSettings, previous: pulumi.Output[dict[str, Any]]
 ) -> pulumi.Output[str]:
-    """Checks that need the last deployment but no resource of this run: a changed
-    encryption mode of the existing cluster, and a restore point out of the backup window
-    while the restored cluster is still to be created. Everything waits for this."""
+    """The guard (:mod:`cmkpg.guard`) against the last deployment, and, while the cluster is
+    still to be created, the restore point against the backup window (after the restore the
+    point ages out of the window, and later updates must still go through)."""
 
-    def check(before: dict[str, Any]) -> str:
-        if _existing(settings, before):
-            was = before.get("encryption")
-            if was and was != settings.encryption:
-                raise _encryption_changed(
-                    settings, [f"encryption from {was!r} to {str(settings.encryption)!r}"]
-                )
-            return "existing cluster"
+    def restore_window() -> None:
         source = settings.source
         if isinstance(source, PointInTimeRestore):
-            # Only while the cluster is new: after the restore, the time ages out of the
-            # window, and later updates of the stack must still go through.
             problems = restore_window_problems(source.point_in_time, settings.now_or_current())
             if problems:
                 raise ConfigError([p.within("restore").render(config_name) for p in problems])
-        return "new cluster"
 
-    return previous.apply(check)
+    return guard.check(settings, previous, guard.read_cluster(settings), restore_window)
 
 
 def _check_key_and_identity(
@@ -226,11 +196,15 @@ def _check_key_and_identity(
     previous: pulumi.Output[dict[str, Any]],
     cmk: CmkResources | None,
 ) -> pulumi.Output[str]:
-    """Stop before the existing cluster would be pointed at another key or identity."""
+    """Second line, once the key and identity exist: stop before the existing cluster would
+    be pointed at another key or identity than the last deployment recorded (a change the
+    configuration alone could not show, e.g. a vault replaced for another reason)."""
 
     def check(values: list[Any]) -> str:
         before, key_id, identity_id = values
-        if not _existing(settings, before) or before.get("encryption") != "customerManaged":
+        if before.get("encryption") != "customerManaged" or not guard.DeployedCluster.from_outputs(
+            before
+        ):
             return "nothing to compare"
         changes = [
             f"{what} from {before.get(what)!r} to {now!r}"
@@ -238,7 +212,7 @@ def _check_key_and_identity(
             if before.get(what) and before.get(what) != now
         ]
         if changes:
-            raise _encryption_changed(settings, changes)
+            raise guard.encryption_refused(settings, changes)
         return "unchanged"
 
     return pulumi.Output.all(

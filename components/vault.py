@@ -129,6 +129,12 @@ class CmkVaultArgs(VaultOptions):
     """Object id that gets exactly ``get``, ``wrapKey`` and ``unwrapKey`` on keys (the
     cluster identity's principal id). Default: None, no access policy is created."""
 
+    grantee_id: pulumi.Input[str] | None = None
+    """ARM id of the grantee identity. When given, the grant keeps the object id it was
+    created with for as long as this id stays the same, and is replaced when it changes.
+    Without it, any update of the identity (its tags, say) leaves the principal id unknown in
+    a ``pulumi preview``, and the preview plans a replacement of the grant. Default: None."""
+
     tenant_id: pulumi.Input[str] | None = None
     """Entra tenant of the vault and the access policy. Default: None, the tenant of the
     credentials running Pulumi (``authorization.get_client_config``)."""
@@ -292,7 +298,14 @@ class CmkVault(pulumi.ComponentResource):
                     permissions=keyvault.PermissionsArgs(keys=list(CMK_KEY_PERMISSIONS)),
                 ),
                 # Its delete would revoke the permissions: leaving the stack must not.
-                opts=child_options(self, retain_on_delete=True),
+                opts=child_options(
+                    self,
+                    retain_on_delete=True,
+                    # The object id is a path parameter: a change replaces the grant. An
+                    # updated identity keeps its id known in a preview, its principal id not.
+                    ignore_changes=["policy.objectId"] if args.grantee_id is not None else (),
+                    replacement_trigger=args.grantee_id,
+                ),
             )
 
         self.vault_id = vault.id

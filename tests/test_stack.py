@@ -26,7 +26,6 @@ from cmkpg.config import ConfigError
 from cmkpg.preview.azure_mocks import AzureMocks
 from cmkpg.preview.cli import innermost
 from cmkpg.preview.engine import RecordingMonitor
-from cmkpg.preview.plan_diff import diff_plans
 
 LOCK = "azure-native:authorization:ManagementLockByScope"
 
@@ -180,75 +179,11 @@ def test_invalid_config_registers_nothing(case: BadConfig):
         assert monitor.registrations == {}
 
 
-# -- safety: protection, encryption changes, rotation -----------------------------------------
+# -- safety ------------------------------------------------------------------------------------
+# What an update of a deployed stack does, and what the guard refuses, is in
+# test_update_scenarios.py.
 
 BASE = CMK
-
-
-def cluster_change(before_config, after_config, *, before_mocks=None, after_mocks=None):
-    before = run_stack(before_config, mocks=before_mocks)
-    after = run_stack(after_config, mocks=after_mocks)
-    return diff_plans(before, after)[before.one(CLUSTER).urn], before, after
-
-
-def test_key_rotation_plans_no_change_to_the_cluster():
-    change, before, after = cluster_change(
-        BASE,
-        BASE,
-        before_mocks=AzureMocks(key_generation=1),
-        after_mocks=AzureMocks(key_generation=2),
-    )
-    # The key really has a new version ...
-    old_uri = before.one(CLUSTER).inputs["dataEncryption"]["primaryKeyUri"]
-    new_uri = after.one(CLUSTER).inputs["dataEncryption"]["primaryKeyUri"]
-    assert old_uri != new_uri and old_uri.rsplit("/", 1)[0] == new_uri.rsplit("/", 1)[0]
-    # ... and neither the cluster nor the key is touched.
-    assert change.kind == "same", change
-    assert diff_plans(before, after)[before.one(KEY).urn].kind == "same"
-
-
-def test_a_different_key_replaces_the_cluster_and_protection_refuses():
-    change, _, _ = cluster_change(BASE, {**BASE, "key.name": "cmkpg-key-2"})
-    assert change.kind == "replace" and change.refused
-    assert change.reason == "replacementTrigger changed"
-
-
-def test_switching_to_customer_managed_keys_is_refused_not_updated_in_place():
-    change, _, _ = cluster_change(SMK, BASE)
-    assert change.kind == "replace" and change.refused
-    assert "dataEncryption" in change.paths and "identity" in change.paths
-
-
-def test_switching_back_to_service_managed_keys_is_refused_too():
-    change, _, _ = cluster_change(BASE, SMK)
-    assert change.kind == "replace" and change.refused
-
-
-def test_another_identity_replaces_the_cluster():
-    change, _, _ = cluster_change(BASE, {**BASE, "identity.name": "id-cmkpg-other"})
-    assert change.kind == "replace" and change.refused
-
-
-def test_scaling_and_tags_update_in_place():
-    change, _, _ = cluster_change(
-        BASE, {**BASE, "cluster.coordinatorVCores": 8, "tags": {"cost-center": "42"}}
-    )
-    assert change.kind == "update" and not change.refused
-    assert set(change.paths) == {"coordinatorVCores", "tags"}
-
-
-def test_without_protection_an_encryption_change_is_a_plain_replacement():
-    change, _, _ = cluster_change({**CMK, "protect": False}, {**SMK, "protect": False})
-    assert change.kind == "replace" and not change.refused
-
-
-def test_key_rotation_policy_is_sent_and_never_diffed():
-    plan = run_stack(BASE)
-    key = plan.one(KEY)
-    assert key.inputs["properties"]["rotationPolicy"]["attributes"] == {"expiryTime": "P365D"}
-    assert key.ignore_changes == ["properties", "tags"]
-    changed = run_stack({**BASE, "key.rotation.autoRotateAfterDays": 180})
-    assert diff_plans(plan, changed)[key.urn].kind == "same"
 
 
 def test_locks_guard_vault_and_cluster():
@@ -320,65 +255,6 @@ def test_existing_vault_in_another_subscription_cannot_take_our_access_policy():
         Exception, match="its access policy would be created in the wrong subscription"
     ):
         run_stack({**BASE, "vault.existingId": other})
-
-
-# -- the encryption guard: an existing cluster's encryption never changes in place ---------------
-
-
-def deployed(config, **mocks):
-    """Outputs of a deployment of ``config``, as the next run's self-reference reads them."""
-    return run_stack(config, mocks=AzureMocks(**mocks)).raw_outputs
-
-
-def test_first_deployment_and_unchanged_redeployments_pass_the_guard():
-    previous = deployed(BASE)
-    plan = run_stack(BASE, mocks=AzureMocks(previous_outputs=previous))
-    assert plan.one(CLUSTER).inputs["resourceGroupName"] == "rg-cmkpg-dev"
-    rotated = run_stack(BASE, mocks=AzureMocks(previous_outputs=previous, key_generation=2))
-    assert rotated.by_type(CLUSTER)
-
-
-@pytest.mark.parametrize(
-    ("before", "after", "detail"),
-    [
-        (
-            SMK,
-            BASE,
-            "encryption from 'serviceManaged' to 'customerManaged'",
-        ),
-        (
-            BASE,
-            SMK,
-            "encryption from 'customerManaged' to 'serviceManaged'",
-        ),
-        (BASE, {**BASE, "key.name": "cmkpg-key-2"}, "keyId from '/subscriptions/"),
-        (BASE, {**BASE, "identity.name": "id-other"}, "identityId from '/subscriptions/"),
-    ],
-)
-def test_an_encryption_change_on_the_existing_cluster_stops_with_the_runbook(before, after, detail):
-    with pytest.raises(Exception) as error:
-        run_stack(after, mocks=AzureMocks(previous_outputs=deployed(before)))
-    message = str(error.value)
-    assert "the cluster cmkpg-dev exists and its encryption cannot change in place" in message
-    assert detail in message
-    assert "Move an existing cluster to customer-managed keys" in message
-
-
-def test_the_guard_holds_without_protection_too():
-    unprotected = {**CMK, "protect": False}
-    with pytest.raises(Exception, match="replacing the cluster would delete its data"):
-        run_stack(
-            {**SMK, "protect": False},
-            mocks=AzureMocks(previous_outputs=deployed(unprotected)),
-        )
-
-
-def test_a_new_cluster_name_is_a_new_cluster_and_passes():
-    plan = run_stack(
-        {**SMK, "cluster.name": "cmkpg-dev-2"},
-        mocks=AzureMocks(previous_outputs=deployed(BASE)),
-    )
-    assert plan.one(CLUSTER).inputs["clusterName"] == "cmkpg-dev-2"
 
 
 # -- monitoring ---------------------------------------------------------------------------------
@@ -476,22 +352,6 @@ def test_replica_in_another_region_gets_its_key_vault_and_identity_there():
     assert "pointInTimeUTC" not in cluster
     assert cluster["dataEncryption"]["primaryKeyUri"].startswith("https://cmkpg-vault")
     assert plan.outputs["replicaOf"] == PROD
-
-
-def test_a_restored_stack_still_updates_after_the_restore_point_left_the_window(monkeypatch):
-    config = {**CMK, **RESTORE}
-    deployed_outputs = run_stack(config, stack="prod-cmk").raw_outputs
-    monkeypatch.setenv("CMKPG_NOW", "2027-03-01T00:00:00Z")  # 93 days later
-    later = run_stack(
-        {**config, "tags": {"cost-center": "42"}},
-        stack="prod-cmk",
-        mocks=AzureMocks(previous_outputs=deployed_outputs),
-    )
-    assert later.one(CLUSTER).inputs["pointInTimeUTC"] == "2026-11-28T06:00:00Z"
-    # ... while a stack that has not restored yet is told the point is too old.
-    with pytest.raises(Exception) as error:
-        run_stack(config, stack="prod-cmk")
-    assert "older than the 35-day backup retention" in str(innermost(error.value))
 
 
 def test_a_bad_clock_pin_is_a_config_error(monkeypatch):
