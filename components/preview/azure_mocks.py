@@ -500,7 +500,11 @@ class AzureMocks(pulumi.runtime.Mocks):
                 project=pulumi.get_project(),
                 organization=pulumi.get_organization(),
             )
-            if (target.project, target.stack) == (pulumi.get_project(), pulumi.get_stack()):
+            own = (target.project, target.stack) == (pulumi.get_project(), pulumi.get_stack())
+            # On Pulumi Cloud another owner's stack of the same name is another stack.
+            if own and (
+                self.backend != "cloud" or target.organization == pulumi.get_organization()
+            ):
                 return self._own_outputs(rid)
             if self.stack_references is None:
                 raise NotImplementedError(

@@ -28,8 +28,23 @@ Backend = Literal["cloud", "diy", "diy-legacy"]
 BACKENDS: tuple[Backend, ...] = ("cloud", "diy", "diy-legacy")
 DIY_ORGANIZATION = "organization"
 
-_STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]*")
-_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+_ALLOWED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+_GO_ESCAPES = {7: "\\a", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t", 11: "\\v"}
+
+
+def _go_quote_byte(byte: int) -> str:
+    """Go's ``%q`` of one byte (``s[i]`` is a byte, formatted as the rune of that value)."""
+    if byte == ord("'"):
+        return "'\\''"
+    if byte == ord("\\"):
+        return "'\\\\'"
+    if byte in _GO_ESCAPES:
+        return f"'{_GO_ESCAPES[byte]}'"
+    char = chr(byte)
+    if char == " " or char.isprintable():
+        return f"'{char}'"
+    return f"'\\x{byte:02x}'" if byte < 0x80 else f"'\\u{byte:04x}'"
 
 
 class ReferenceError(ValueError):
@@ -44,17 +59,17 @@ class StackReference:
 
 
 def parse_stack_name(text: str) -> str:
-    """``tokens.ParseStackName``."""
-    if text == "":
+    """``tokens.ParseStackName``; lengths and positions count UTF-8 bytes, as Go's do."""
+    data = text.encode()
+    if not data:
         raise ReferenceError("a stack name may not be empty")
-    if len(text) > 100:
+    if len(data) > 100:
         raise ReferenceError("a stack name cannot exceed 100 characters")
-    match = _STACK_NAME.match(text)
-    end = match.end() if match else 0
-    if end != len(text):
+    bad = next((i for i, byte in enumerate(data) if byte not in _ALLOWED), None)
+    if bad is not None:
         raise ReferenceError(
             "a stack name may only contain alphanumeric, hyphens, underscores, or periods: "
-            f"invalid character '{text[end]}' at position {end}"
+            f"invalid character {_go_quote_byte(data[bad])} at position {bad}"
         )
     return text
 
@@ -63,9 +78,9 @@ def validate_project_name(text: str) -> None:
     """``tokens.ValidateProjectName``."""
     if text == "":
         raise ReferenceError("project names may not be empty")
-    if len(text) > 100:
+    if len(text.encode()) > 100:
         raise ReferenceError("project names are limited to 100 characters")
-    if not _NAME.match(text):
+    if not _NAME.fullmatch(text):
         raise ReferenceError(
             "project names may only contain alphanumerics, hyphens, underscores, and periods"
         )
@@ -103,10 +118,19 @@ def parse_reference(
             proj = project
         validate_project_name(proj)
         return StackReference(org, proj, parse_stack_name(name))
+    # cloudBackend.ParseStackReference over parseStackName.
     parts = reference.split("/")
     if len(parts) > 3:
         raise ReferenceError(f"could not parse stack name '{reference}'")
     name = parts[-1]
-    owner = parts[0] if len(parts) >= 2 else organization
-    proj = parts[1] if len(parts) == 3 else (project or "")
-    return StackReference(owner, proj, name)
+    owner = (parts[0] if len(parts) >= 2 else "") or organization
+    proj = parts[1] if len(parts) == 3 else ""
+    if not proj:
+        if project is None:
+            raise ReferenceError(
+                "no Pulumi.yaml project file found; either run this command from a directory "
+                "containing a Pulumi project, or pass the fully qualified stack name "
+                "(org/project/stack)"
+            )
+        proj = project
+    return StackReference(owner, proj, parse_stack_name(name))
