@@ -637,6 +637,14 @@ class EncryptedCosmosPgCluster(pulumi.ComponentResource):
             }
         else:
             trigger = {"encryption": EncryptionMode.SERVICE_MANAGED.value}
+            if source is not None:
+                # Whether a restore or replica of a CMK cluster inherits its key when the body
+                # says nothing is documented nowhere for Cosmos DB for PostgreSQL (flexible
+                # server documents that copies inherit it). Say service-managed explicitly;
+                # the spec's enum value is SystemAssigned (responses say SystemManaged).
+                inputs["data_encryption"] = dbforpostgresql.ServerGroupClusterDataEncryptionArgs(
+                    type="SystemAssigned"
+                )
 
         replace_on = ["dataEncryption", "identity", "enableGeoBackup"]
         # A rotated key has a new versioned URI; the service follows new versions by itself,

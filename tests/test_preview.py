@@ -227,6 +227,8 @@ def test_a_change_the_guard_refuses_exits_3_with_the_runbook(tmp_path):
     )
     document = yaml.safe_load(config.read_text())
     del document["config"]["cmkpg:monitoring"]["emails"]
+    for cmk_only in ("cmkpg:vault", "cmkpg:key"):
+        del document["config"][cmk_only]
     config.write_text(yaml.safe_dump(document))
     code, out, err = run_preview("--config", str(config), "--from", str(EXPORT))
     assert code == preview.EXIT_REFUSED and out == ""

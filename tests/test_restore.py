@@ -245,10 +245,12 @@ def test_a_given_key_is_used_and_nothing_is_created_for_it():
 
 
 @pytest.mark.parametrize("encryption", [EncryptionMode.SERVICE_MANAGED, "serviceManaged"])
-def test_service_managed_restore_sends_only_the_restore_fields(encryption):
+def test_service_managed_restore_sends_the_restore_fields_and_says_service_managed(encryption):
     plan = plan_restore(encryption=encryption)
     cluster = plan.one(CLUSTER)
-    assert set(cluster.inputs) == PATH_AND_PLACE | RESTORE_FIELDS
+    assert set(cluster.inputs) == PATH_AND_PLACE | RESTORE_FIELDS | {"dataEncryption"}
+    # A CMK source's key is not silently inherited: the body asks for service-managed keys.
+    assert cluster.inputs["dataEncryption"] == {"type": "SystemAssigned"}
     assert cluster.replacement_trigger == {"encryption": "serviceManaged"}
     assert cluster.ignore_changes == ["tags"]  # no update PUT re-sends the restore
     assert created_types(plan) == {CLUSTER}
@@ -498,7 +500,7 @@ def test_a_point_in_time_source_on_the_cluster_component():
     )
     plan = plan_sourced(source, firewall_rules={"app": "20.31.4.7"})
     cluster = plan.one(CLUSTER)
-    assert set(cluster.inputs) == PATH_AND_PLACE | RESTORE_FIELDS
+    assert set(cluster.inputs) == PATH_AND_PLACE | RESTORE_FIELDS | {"dataEncryption"}
     assert cluster.inputs["pointInTimeUTC"] == "2026-11-28T06:00:00Z"
     assert cluster.inputs["sourceLocation"] == "northeurope"
     assert cluster.replace_on_changes == CREATE_ONLY
@@ -528,7 +530,7 @@ def test_a_replica_is_the_cluster_component_with_a_replica_source():
         location="northeurope",
     )
     cluster = plan.one(CLUSTER)
-    assert set(cluster.inputs) == PATH_AND_PLACE | REPLICA_FIELDS
+    assert set(cluster.inputs) == PATH_AND_PLACE | REPLICA_FIELDS | {"dataEncryption"}
     assert cluster.inputs["sourceResourceId"] == SOURCE
     assert cluster.inputs["sourceLocation"] == "westeurope"
     assert cluster.inputs["location"] == "northeurope"

@@ -76,7 +76,9 @@ def test_dev_stack_meets_every_cmk_requirement(dev_plan):
     assert policy["objectId"] == identity.outputs["principalId"]
 
     key = dev_plan.one(KEY)
-    assert key.inputs["properties"]["kty"] == "RSA"
+    # An HSM-backed key in a premium vault (checkov CKV_AZURE_112, Azure Policy 587c79fe).
+    assert key.inputs["properties"]["kty"] == "RSA-HSM"
+    assert dev_plan.one(VAULT).inputs["properties"]["sku"]["name"] == "premium"
     assert key.inputs["properties"]["keySize"] in (2048, 3072, 4096)
 
     cluster = dev_plan.one(CLUSTER)
@@ -331,7 +333,7 @@ def test_restore_from_customer_managed_back_to_service_managed_keys():
     plan = run_stack({**SMK, **RESTORE}, stack="prod-smk")
     inputs = plan.one(CLUSTER).inputs
     assert set(inputs) >= RESTORE_FIELDS
-    assert "dataEncryption" not in inputs and "identity" not in inputs
+    assert inputs["dataEncryption"] == {"type": "SystemAssigned"} and "identity" not in inputs
     assert created_types(plan) == {RESOURCE_GROUP, CLUSTER}
 
 

@@ -81,6 +81,8 @@ def _create_only(resource_type: str) -> list[str]:
         if depth > 6:
             return
         shape = _shape(schema, resolver)
+        if shape.items is not None and prefix:
+            walk(*shape.items, f"{prefix}[*]", depth + 1)  # findForceNew: prop[].inner
         for wire, (sub, sub_resolver) in shape.properties.items():
             target, target_resolver = _deref(sub, sub_resolver)
             mutability = sub.get("x-ms-mutability", target.get("x-ms-mutability"))

@@ -24,27 +24,14 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from . import gofmt
+
 Backend = Literal["cloud", "diy", "diy-legacy"]
 BACKENDS: tuple[Backend, ...] = ("cloud", "diy", "diy-legacy")
 DIY_ORGANIZATION = "organization"
 
 _ALLOWED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 _NAME = re.compile(r"[A-Za-z0-9_.-]+")
-_GO_ESCAPES = {7: "\\a", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t", 11: "\\v"}
-
-
-def _go_quote_byte(byte: int) -> str:
-    """Go's ``%q`` of one byte (``s[i]`` is a byte, formatted as the rune of that value)."""
-    if byte == ord("'"):
-        return "'\\''"
-    if byte == ord("\\"):
-        return "'\\\\'"
-    if byte in _GO_ESCAPES:
-        return f"'{_GO_ESCAPES[byte]}'"
-    char = chr(byte)
-    if char == " " or char.isprintable():
-        return f"'{char}'"
-    return f"'\\x{byte:02x}'" if byte < 0x80 else f"'\\u{byte:04x}'"
 
 
 class ReferenceError(ValueError):
@@ -69,7 +56,7 @@ def parse_stack_name(text: str) -> str:
     if bad is not None:
         raise ReferenceError(
             "a stack name may only contain alphanumeric, hyphens, underscores, or periods: "
-            f"invalid character {_go_quote_byte(data[bad])} at position {bad}"
+            f"invalid character {gofmt.quote_rune(data[bad])} at position {bad}"
         )
     return text
 

@@ -286,12 +286,12 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         registration.inputs = mask(step.inputs)
         registration.wire_inputs = step.inputs
         if old is None:
-            return update.preview_outputs(goal.inputs, created), ""
+            return update.preview_outputs(goal.inputs, created, goal.type), ""
         if step.op == "same":
             return old.outputs, old.id or ""
         if step.op == "update":
             return update.update_outputs(step.inputs, old.outputs, goal.type), old.id or ""
-        return update.preview_outputs(goal.inputs, old.outputs), ""
+        return update.preview_outputs(goal.inputs, old.outputs, goal.type), ""
 
     def ReadResource(self, request: Any) -> Any:
         with _thread_loop():

@@ -82,18 +82,18 @@ def parse(path: str, *, strict: bool = True) -> Path:
     return tuple(elements)
 
 
-_SIMPLE = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+_BARE = re.compile(r"[A-Za-z0-9_]*")  # what requiresQuote lets through
 
 
 def render(path: Sequence[PathElement]) -> str:
     """The path as Go's ``PropertyPath.String`` prints it (``outer.inner``, ``name[4]``,
-    ``nested["test.Key"]``)."""
+    ``nested["test.Key"]``): a name with any character but ``[A-Za-z0-9_]`` is quoted."""
     text = ""
-    for element in path:
+    for index, element in enumerate(path):
         if isinstance(element, int):
             text += f"[{element}]"
-        elif _SIMPLE.fullmatch(element):
-            text += f".{element}" if text else element
+        elif _BARE.fullmatch(element):
+            text += f".{element}" if index else element
         else:
             escaped = element.replace('"', '\\"')
             text += f'["{escaped}"]'

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from . import property_path, wire
+from . import gofmt, property_path, wire
 from .api_facts import azure_api
 
 StepOp = Literal["same", "update", "replace", "create", "delete", "read", "discard"]
@@ -172,6 +172,11 @@ def _decode(value: Any, readable: list[bool]) -> Any:
     (``pkg/resource/stack/deployment.go``, ``DeserializePropertyValue``)."""
     if isinstance(value, dict):
         if value.get(wire.SIG) == wire.SECRET_SIG:
+            if ("plaintext" in value) == ("ciphertext" in value):
+                raise DeploymentFileError(
+                    "malformed secret value: exactly one of `ciphertext` or `plaintext` must be "
+                    "supplied"
+                )
             if "plaintext" in value:
                 return wire.make_secret(_decode(json.loads(value["plaintext"]), readable))
             readable[0] = False
@@ -307,7 +312,7 @@ def plan_step(old: OldResource | None, goal: Goal) -> Step:
     if invalid:
         step.infos.append(
             "cannot ignore changes in added or removed elements of the path: "
-            + json.dumps(", ".join(invalid))
+            + gofmt.quote(", ".join(invalid))
         )
     inputs = _provider_check(goal.type, old.inputs, inputs)
     step.inputs = inputs
@@ -346,7 +351,21 @@ def should_trigger_replace(new: Any, old: Any) -> bool:
         return True
     if new is None or old is None:
         return False
-    return wire.unwrap(new) != wire.unwrap(old)
+    return not same_value(new, old)
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """``PropertyValue.DeepEquals`` after unwrapping secrets: a bool is never a number (as it
+    is to Python's ``==``), and 1 and 1.0 are the same number."""
+    a, _ = wire.unwrap_secret(a)
+    b, _ = wire.unwrap_secret(b)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    return a == b
 
 
 def _generated_name(old: OldResource) -> bool:
@@ -362,9 +381,13 @@ def _provider_check(resource_type: str, old: dict[str, Any], new: dict[str, Any]
     checked = dict(new)
     facts = azure_api().get(resource_type, {})
     name = facts.get("name", {}).get("property")
-    for key in (name, "location", "__createBeforeDelete"):
-        if key and key not in checked and key in old:
-            checked[key] = old[key]
+    if name and name not in checked and name in old:
+        checked[name] = old[name]
+        # Only a name the provider generated carries the flag (getDefaultName).
+        if "__createBeforeDelete" in old:
+            checked["__createBeforeDelete"] = old["__createBeforeDelete"]
+    if "location" not in checked and "location" in old:
+        checked["location"] = old["location"]
     return checked
 
 
@@ -388,6 +411,19 @@ def provider_diff(
     return detailed
 
 
+def diff_key(path: tuple[property_path.PathElement, ...]) -> str:
+    """A detailed-diff key as azure-native writes it: names joined by ``.``, a name holding
+    a ``.`` as ``["name"]``, indices as ``[n]`` (``p4.["p45.period"]``, ``p6[0].p61``)."""
+    text = ""
+    for element in path:
+        if isinstance(element, int):
+            text += f"[{element}]"
+            continue
+        name = f'["{element}"]' if "." in element else element
+        text += f".{name}" if text else name
+    return text
+
+
 def _object_diff(
     old: Any,
     new: Any,
@@ -398,12 +434,12 @@ def _object_diff(
     old, _ = wire.unwrap_secret(old)
     new, _ = wire.unwrap_secret(new)
     if ENCRYPTED in (old, new) and old is not None and new is not None:
-        unverified.append(property_path.render(path))
+        unverified.append(diff_key(path))
         return
     if isinstance(old, dict) and isinstance(new, dict):
         for key in sorted(old.keys() | new.keys()):
-            if not path and key.startswith("__"):
-                continue  # azure-native's internal keys never diff
+            if key.startswith("__"):
+                continue  # azure-native's internal keys never diff (ignoreKey)
             _member_diff(old.get(key), new.get(key), (*path, key), out, unverified)
         return
     if isinstance(old, list) and isinstance(new, list):
@@ -416,8 +452,8 @@ def _object_diff(
                 unverified,
             )
         return
-    if wire.is_unknown(new) or wire.unwrap(old) != wire.unwrap(new):
-        out[property_path.render(path)] = "update"
+    if wire.is_unknown(new) or not same_value(old, new):
+        out[diff_key(path)] = "update"
 
 
 def _member_diff(
@@ -430,9 +466,9 @@ def _member_diff(
     if old is None and new is None:
         return
     if old is None:
-        out[property_path.render(path)] = "add"
+        out[diff_key(path)] = "add"
     elif new is None:
-        out[property_path.render(path)] = "delete"
+        out[diff_key(path)] = "delete"
     else:
         _object_diff(old, new, path, out, unverified)
 
@@ -458,26 +494,31 @@ def _azure_replaces(
     resource_type: str, detailed: dict[str, Kind], old: OldResource, new: dict[str, Any]
 ) -> None:
     """``calculateDetailedDiff``: a change of a path parameter (the resource's id changes),
-    or of a create-only body property (``x-ms-mutability`` without ``update``; checked at
-    the top level and one level down), replaces; below a create-only object only an update
-    does. An added replace-causing top-level property whose old output already has the value
-    is a plain add (``calculateChangesAndReplacements``)."""
+    or of a create-only body property (``x-ms-mutability`` without ``update``), replaces.
+    Create-only properties count at the top level, one level into an object, and one level
+    into the items of an array (``findForceNew``); below a create-only object only an update
+    is a replacement, and added or deleted members make the object itself one. An added
+    replace-causing top-level property whose old output already has the very same value is a
+    plain add (``calculateChangesAndReplacements``)."""
     facts = azure_api().get(resource_type, {})
     parameters = [property_path.parse(p) for p in facts.get("pathParameters", ())]
-    create_only = [property_path.parse(p) for p in facts.get("createOnly", ())]
-    create_only = [rule for rule in create_only if len(rule) <= 2]
+    rules = [property_path.parse(p) for p in facts.get("createOnly", ())]
+    rules = [r for r in rules if len(r) <= 2 or (len(r) == 3 and r[1] == "*")]
     for key, kind in list(detailed.items()):
         path = property_path.parse(key, strict=False)
         shape = tuple("*" if isinstance(e, int) else e for e in path)
         forced = any(property_path.contains(p, path) for p in parameters)
-        for rule in create_only:
+        for rule in rules:
             if shape[: len(rule)] == rule:
-                forced = forced or len(shape) == len(rule) or kind == "update"
+                below = len(shape) > len(rule)
+                forced = forced or not below or kind == "update"
+                if below and kind in ("add", "delete") and len(rule) == 1:
+                    detailed.setdefault(diff_key(rule), "update-replace")
         if not forced:
             continue
         if kind == "add" and len(path) == 1:
-            before = wire.unwrap(old.outputs.get(str(path[0])))
-            if before is not None and before == wire.unwrap(new.get(str(path[0]))):
+            before = old.outputs.get(str(path[0]))
+            if before is not None and before == new.get(str(path[0])):
                 continue
         detailed[key] = f"{kind}-replace"
 
@@ -507,9 +548,7 @@ def _top_level_changes(
     updated = [
         k
         for k in keys
-        if k in old
-        and k in new
-        and (wire.has_unknown(new[k]) or wire.unwrap(old[k]) != wire.unwrap(new[k]))
+        if k in old and k in new and (wire.has_unknown(new[k]) or not same_value(old[k], new[k]))
     ]
     return added, deleted, updated
 
@@ -523,33 +562,56 @@ def _kind(value: Any) -> str:
         return "object"
     if isinstance(value, list):
         return "array"
-    return "scalar"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return "string" if isinstance(value, str) else "null"
 
 
-def preview_outputs(inputs: Mapping[str, Any], shape: Mapping[str, Any]) -> dict[str, Any]:
+def preview_outputs(
+    inputs: Mapping[str, Any], shape: Mapping[str, Any], resource_type: str = ""
+) -> dict[str, Any]:
     """azure-native's ``PreviewOutputs``: each response property takes the input of the same
-    name when its kind fits the response's type, recursively into objects; a response
-    property without one (or whose input has another shape, like the list of identity ids
-    the SDK takes where ARM answers a map) is unknown. ``shape`` is a response of this
-    resource (the old outputs, or what Azure returns on create)."""
-    outputs: dict[str, Any] = {}
-    for key, known in shape.items():
-        if key.startswith("__"):
-            continue
-        if key not in inputs or (known is not None and _kind(known) != _kind(inputs[key])):
-            outputs[key] = wire.UNKNOWN_VALUE
-            continue
-        given = inputs[key]
-        inner, secret = wire.unwrap_secret(given)
-        shaped, _ = wire.unwrap_secret(known)
-        if key != "tags" and isinstance(inner, dict) and isinstance(shaped, dict):
-            echoed = preview_outputs(inner, shaped)
-            outputs[key] = wire.make_secret(echoed) if secret else echoed
-        else:
-            outputs[key] = given
+    name when its kind fits the response's type, recursively into objects and array items; a
+    response property without one (or whose input has another shape, like the list of
+    identity ids the SDK takes where ARM answers a map) is unknown, and inputs that are not
+    response properties (path parameters) are not outputs. ``shape`` is a response of this
+    resource (the old outputs, or what Azure returns on create); an input it lacks is echoed
+    unless it is one of ``resource_type``'s path parameters (the response schema would list
+    it; a response need not carry every property)."""
+    outputs = {
+        key: _preview_value(inputs[key], known, whole=key in _MAPS)
+        if key in inputs
+        else wire.UNKNOWN_VALUE
+        for key, known in shape.items()
+        if not key.startswith("__")
+    }
+    parameters = set(azure_api().get(resource_type, {}).get("pathParameters", ()))
     for key, given in inputs.items():
-        outputs.setdefault(key, given)
+        if key not in outputs and key not in parameters and not key.startswith("__"):
+            outputs[key] = _preview_value(given, None)
     return outputs
+
+
+# Response properties that are maps (additionalProperties): echoed whole, not recursed.
+_MAPS = frozenset({"tags"})
+
+
+def _preview_value(given: Any, known: Any, *, whole: bool = False) -> Any:
+    inner, secret = wire.unwrap_secret(given)
+    shaped, _ = wire.unwrap_secret(known)
+    if wire.is_unknown(inner) or (shaped is not None and _kind(shaped) != _kind(inner)):
+        return wire.UNKNOWN_VALUE
+    value: Any = inner
+    if whole:
+        pass
+    elif isinstance(inner, dict) and isinstance(shaped, dict) and shaped:
+        value = preview_outputs(inner, shaped)
+    elif isinstance(inner, list) and isinstance(shaped, list) and shaped:
+        last = len(shaped) - 1
+        value = [_preview_value(item, shaped[min(i, last)]) for i, item in enumerate(inner)]
+    return wire.make_secret(value) if secret else value
 
 
 def update_outputs(
@@ -557,7 +619,7 @@ def update_outputs(
 ) -> dict[str, Any]:
     """The outputs of an update in preview: :func:`preview_outputs`, with ``name`` and
     ``location`` from the old state for azure-native (``provider.go`` ``Update``)."""
-    outputs = preview_outputs(inputs, old_outputs)
+    outputs = preview_outputs(inputs, old_outputs, resource_type)
     if resource_type.startswith(AZURE_NATIVE):
         for key in _KEPT_ON_UPDATE:
             if key in old_outputs:
