@@ -7,7 +7,9 @@ BIN    := $(VENV)/bin
 STACK  ?= dev
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: preview test lint format clean
+SCAN   := .venv-scan
+
+.PHONY: preview test scan lint format clean
 
 # Stamp files record which requirement set is installed, so an edit to a
 # requirements file reinstalls and an unchanged one costs nothing.
@@ -30,6 +32,16 @@ test: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
+$(SCAN)/.installed: requirements-scan.txt
+	$(PYTHON) -m venv $(SCAN)
+	$(SCAN)/bin/python -m pip --disable-pip-version-check --quiet install -r requirements-scan.txt
+	touch $@
+
+## Every shipped stack as ARM templates through checkov; fails on a finding outside the
+## README's "Security scanner findings" table.
+scan: $(VENV)/.runtime-installed $(SCAN)/.installed
+	$(BIN)/python -m tools.scan --checkov $(SCAN)/bin/checkov
+
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 
@@ -38,5 +50,5 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(SCAN) .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -16,7 +16,7 @@ from pulumi_azure_native import dbforpostgresql
 from .base import child_options, delete_lock, resolve_protect, type_token
 from .firewall import FirewallRule, parse_firewall_rules
 from .regions import location_problems, normalize_region
-from .resource_ids import COSMOS_PG_CLUSTER, arm_id_rule
+from .resource_ids import COSMOS_PG_CLUSTER, arm_id_rule, parse_arm_id
 from .validation import (
     Problem,
     check,
@@ -238,6 +238,27 @@ def restore_window_problems(moment: datetime, now: datetime) -> list[Problem]:
             )
         ]
     return []
+
+
+def restore_group_problems(source_cluster_id: str, resource_group: str) -> list[Problem]:
+    """A point-in-time restore is created in the source's resource group: "The restore
+    process creates a new cluster in the same or remote Azure region, subscription, and
+    resource group as the original" (``concepts-backup``; the portal does not let one change
+    it). Nothing checks an id that does not parse: its own rule reports it."""
+    try:
+        source_group = parse_arm_id(source_cluster_id, COSMOS_PG_CLUSTER).resource_group
+    except ValueError:
+        return []
+    if source_group.lower() == resource_group.lower():
+        return []
+    return [
+        Problem(
+            "resource_group_name",
+            f"is not the restore source's resource group {source_group!r}: Azure restores a "
+            "cluster into the resource group of the original; use that group",
+            resource_group,
+        )
+    ]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,9 +7,14 @@ component watches every way that happens and notifies people through one action 
 * ARM operations on the vault that can break access (vault deleted, access policies
   changed, vault properties changed), from the activity log;
 * the vault's audit log (``AuditEvent``) in Log Analytics, and two log-search alerts on it:
-  lifecycle changes of *this* key (deleted, purged, updated, which includes disabled) and
-  failed key operations by the cluster's identity. Key operations are data-plane calls that
-  never reach the activity log, so only the audit log sees them.
+  failed key operations by the cluster's identity (the primary signal: Resource Health
+  documents no key check for this resource type) and lifecycle changes of *this* key
+  (deleted, purged, updated, which includes disabled). Key operations are data-plane calls
+  that never reach the activity log, so only the audit log sees them;
+* Key Vault's near-expiry and expired events for the key, through an Event Grid system topic
+  on the vault, to the same action group;
+* the cluster's own resource logs (category group ``allLogs``) in the same workspace, which
+  has local (shared-key) authentication turned off.
 
 Queries read the ``AzureDiagnostics`` table, where a diagnostic setting without
 ``logAnalyticsDestinationType`` sends Key Vault audit events.

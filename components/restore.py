@@ -19,6 +19,7 @@ from .cluster import (
     EncryptedCosmosPgClusterArgs,
     EncryptionMode,
     PointInTimeRestore,
+    restore_group_problems,
 )
 from .cmk import CmkOptions, CmkResources, create_customer_managed_key
 from .validation import Problem, check, raise_if, unchecked
@@ -31,7 +32,7 @@ class EncryptedClusterRestoreArgs:
     resource_group_name: pulumi.Input[str]
     """Resource group of the new cluster (and of the identity, vault and key it creates).
     Azure restores into the source's resource group (``concepts-backup``: "in the same ...
-    resource group as the original"), so give the source's group."""
+    resource group as the original"); when both are plain strings, another group is refused."""
 
     location: str
     """Region of the new cluster; with customer-managed keys also of its identity, vault
@@ -125,6 +126,8 @@ class EncryptedClusterRestoreArgs:
             )
         cluster = self._cluster_args(None, protect=True)
         problems += [_restore_field(p) for p in cluster.problems()]
+        if isinstance(self.source, str) and isinstance(self.resource_group_name, str):
+            problems += restore_group_problems(self.source, self.resource_group_name)
         return problems
 
     def _cluster_args(

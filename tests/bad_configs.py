@@ -27,7 +27,11 @@ KEY_URI = "https://sec-kv.vault.azure.net/keys/db-key/0123456789abcdef0123456789
 _DB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups"
 SOURCE_ID = f"{_DB}/rg-cmkpg-prod/providers/Microsoft.DBforPostgreSQL/serverGroupsv2/cmkpg-prod"
 OWN_CLUSTER_ID = f"{_DB}/rg-cmkpg-dev/providers/Microsoft.DBforPostgreSQL/serverGroupsv2/cmkpg-dev"
-RESTORE = {"restore.sourceClusterId": SOURCE_ID, "restore.pointInTimeUtc": "2026-11-27T00:00:00Z"}
+RESTORE = {
+    "resourceGroupName": "rg-cmkpg-prod",  # Azure restores into the source's resource group
+    "restore.sourceClusterId": SOURCE_ID,
+    "restore.pointInTimeUtc": "2026-11-27T00:00:00Z",
+}
 
 
 def nest(flat: dict[str, Any]) -> dict[str, Any]:
@@ -543,6 +547,17 @@ CASES: list[BadConfig] = [
         {"restore.pointInTimeUtc": "2026-11-27T00:00:00Z"},
         'cmkpg:restore.pointInTimeUtc: "2026-11-27T00:00:00Z" is set without '
         "cmkpg:restore.sourceClusterId",
+    ),
+    BadConfig(
+        "restore-into-another-resource-group",
+        {**RESTORE, "resourceGroupName": "rg-cmkpg-prod-cmk"},
+        "cmkpg:resourceGroupName: rg-cmkpg-prod-cmk is not the restore source's resource group "
+        "'rg-cmkpg-prod': Azure restores a cluster into the resource group of the original",
+    ),
+    BadConfig(
+        "restore-into-the-default-resource-group",
+        {k: v for k, v in RESTORE.items() if k != "resourceGroupName"},
+        "cmkpg:resourceGroupName: rg-cmkpg-dev is not the restore source's resource group",
     ),
     BadConfig(
         "restore-source-location-display-name",

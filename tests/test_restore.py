@@ -73,7 +73,7 @@ COPIED = "is set, but a restore or replica copies it from its source cluster; re
 def plan_restore(opts=None, **kwargs):
     """Plan one EncryptedClusterRestore ("orders"): its outputs are exported under their
     attribute names, plus the plain connection string."""
-    kwargs.setdefault("resource_group_name", "rg-orders")
+    kwargs.setdefault("resource_group_name", "rg-prod")  # the source's: Azure restores there
     kwargs.setdefault("location", LOCATION)
     kwargs.setdefault("cluster_name", "orders-restored")
     kwargs.setdefault("source", SOURCE)
@@ -129,7 +129,7 @@ def test_customer_managed_restore_body_is_exactly_the_restore_plus_the_encryptio
     cluster = plan.one(CLUSTER)
     assert set(cluster.inputs) == PATH_AND_PLACE | RESTORE_FIELDS | {"identity", "dataEncryption"}
     assert cluster.inputs["clusterName"] == "orders-restored"
-    assert cluster.inputs["resourceGroupName"] == "rg-orders"
+    assert cluster.inputs["resourceGroupName"] == "rg-prod"
     assert cluster.inputs["sourceResourceId"] == SOURCE
     assert cluster.inputs["sourceLocation"] == LOCATION
     assert cluster.inputs["pointInTimeUTC"] == "2026-11-28T06:00:00Z"
@@ -166,7 +166,7 @@ def test_the_new_key_lives_in_the_new_clusters_region_under_the_restore():
         ancestor = child_of(plan, child_of(plan, plan.one(type_)))
         assert ancestor.urn == restore.urn, type_
     for type_ in (IDENTITY, VAULT, KEY):
-        assert plan.one(type_).inputs["resourceGroupName"] == "rg-orders"
+        assert plan.one(type_).inputs["resourceGroupName"] == "rg-prod"
 
 
 def test_the_created_key_chain_is_protected_and_the_key_always_retained():
@@ -399,8 +399,18 @@ def test_an_explicit_source_location_wins_over_the_source_components():
 # -- EncryptedClusterRestoreArgs ---------------------------------------------------------
 
 
+def test_a_restore_into_another_resource_group_than_the_sources_is_refused():
+    with pytest.raises(ValidationError) as error:
+        restore_args(resource_group_name="rg-elsewhere")
+    assert error.value.problems == [
+        "EncryptedClusterRestoreArgs.resource_group_name: rg-elsewhere is not the restore "
+        "source's resource group 'rg-prod': Azure restores a cluster into the resource group "
+        "of the original; use that group"
+    ]
+
+
 def restore_args(**kwargs):
-    kwargs.setdefault("resource_group_name", "rg")
+    kwargs.setdefault("resource_group_name", "rg-prod")
     kwargs.setdefault("location", LOCATION)
     kwargs.setdefault("cluster_name", "orders-new")
     kwargs.setdefault("source", SOURCE)

@@ -309,7 +309,11 @@ PROD = (
     "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-cmkpg-prod/providers/"
     "Microsoft.DBforPostgreSQL/serverGroupsv2/cmkpg-prod"
 )
-RESTORE = {"restore.sourceClusterId": PROD, "restore.pointInTimeUtc": "2026-11-28T06:00:00Z"}
+RESTORE = {
+    "resourceGroupName": "rg-cmkpg-prod",
+    "restore.sourceClusterId": PROD,
+    "restore.pointInTimeUtc": "2026-11-28T06:00:00Z",
+}
 RESTORE_FIELDS = {"sourceResourceId", "sourceLocation", "pointInTimeUTC"}
 
 
@@ -334,7 +338,7 @@ def test_restore_from_customer_managed_back_to_service_managed_keys():
     inputs = plan.one(CLUSTER).inputs
     assert set(inputs) >= RESTORE_FIELDS
     assert inputs["dataEncryption"] == {"type": "SystemAssigned"} and "identity" not in inputs
-    assert created_types(plan) == {RESOURCE_GROUP, CLUSTER}
+    assert created_types(plan) == {CLUSTER}  # into the source's existing resource group
 
 
 def test_replica_in_another_region_gets_its_key_vault_and_identity_there():

@@ -333,7 +333,10 @@ PROD = (
     "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-cmkpg-prod/providers/"
     "Microsoft.DBforPostgreSQL/serverGroupsv2/cmkpg-prod"
 )
-RESTORE = {"restore": {"sourceClusterId": PROD, "pointInTimeUtc": "2026-11-28T06:00:00Z"}}
+RESTORE = {
+    "resourceGroupName": "rg-cmkpg-prod",
+    "restore": {"sourceClusterId": PROD, "pointInTimeUtc": "2026-11-28T06:00:00Z"},
+}
 
 
 def test_a_restored_cluster_is_never_updated_in_place(monkeypatch):
@@ -345,7 +348,7 @@ def test_a_restored_cluster_is_never_updated_in_place(monkeypatch):
     )
     cluster = after.one(CLUSTER)
     assert cluster.op == "same" and cluster.ignore_changes[-1] == "tags"
-    assert after.one(RESOURCE_GROUP).op == "update"
+    assert after.one(VAULT).op == "update"  # what is not a restore takes the new tags
     # ... while a stack that has not restored yet is told the point is too old.
     with pytest.raises(Exception) as error:
         run_stack(config, stack="prod-cmk")
@@ -364,3 +367,35 @@ def test_an_update_sends_the_whole_body_again(deployed):
     assert body["properties"]["dataEncryption"]["type"] == "AzureKeyVault"
     assert body["properties"]["administratorLoginPassword"] == "[secret]"
     assert set(body) == {"location", "identity", "properties"}
+
+
+# -- pulumi destroy ----------------------------------------------------------------------------
+
+
+def test_destroying_an_unprotected_stack_completes_and_keeps_the_key_and_its_grant():
+    """`pulumi destroy` of a throwaway stack: nothing is protected, so nothing stops it. The
+    key and the access policy are retained: azure-native deletes a key through the Key Vault
+    data plane with the deployer's token, which an access-policy vault does not grant (a 403
+    after the cluster is gone), and the policy's delete would revoke the identity's rights."""
+    from cmkpg.preview.cli import plan_destroy
+
+    deployed = run_stack(merged(CMK, {"protect": False}))
+    plan = plan_destroy(update.deployment_of(deployed))
+    assert plan.refusals == []
+    custom = [r for r in plan.deletes if r.custom]
+    assert {r.op for r in custom} == {"delete", "discard"}
+    assert [r.type for r in custom if r.op == "discard"] == ["pulumi:pulumi:StackReference"]
+    retained = {r.type for r in custom if r.retain_on_delete}
+    assert retained == {KEY, ACCESS_POLICY}
+    # Everything else is deleted in Azure; the vault goes into soft delete with the key in it.
+    deleted = {r.type for r in custom if r.op == "delete" and not r.retain_on_delete}
+    assert {CLUSTER, VAULT, IDENTITY, RESOURCE_GROUP, PASSWORD} <= deleted
+
+
+def test_destroying_a_protected_stack_is_refused_for_each_protected_resource(deployed):
+    from cmkpg.preview.cli import plan_destroy
+
+    plan = plan_destroy(update.deployment_of(deployed))
+    refused = sorted(r.type for r in plan.deletes if r.step.refusal)
+    assert refused == sorted([RESOURCE_GROUP, IDENTITY, VAULT, KEY, CLUSTER])
+    assert all("cannot be deleted\nbecause it is protected" in m for m in plan.refusals)

@@ -21,6 +21,7 @@ from ..cluster import (
     PointInTimeRestore,
     ReadReplica,
     geo_backup_problem,
+    restore_group_problems,
     source_cluster_id,
 )
 from ..cmk import CmkOptions
@@ -293,6 +294,8 @@ class StackSettings:
                         restore.point_in_time,
                     )
                 )
+        if restore.source_cluster_id:
+            problems += restore_group_problems(restore.source_cluster_id, self.resource_group)
         kind = "restore" if restore.source_cluster_id else "replica"
         own = getattr(self, kind).source_cluster_id
         if own is None:

@@ -35,6 +35,21 @@ from .cli_config import StackConfigError, load_project, load_stack_config
 EXIT_OK, EXIT_FAILED, EXIT_INVALID_CONFIG, EXIT_REFUSED = 0, 1, 2, 3
 
 
+def plan_destroy(deployment: update.Deployment) -> engine.Plan:
+    """``pulumi destroy --preview``: the program does not run; every deployed resource is
+    deleted, retained ones only leave the state, protected ones stop the destroy."""
+    plan = engine.run(
+        lambda: None,
+        project=deployment.project,
+        stack=deployment.stack,
+        config={},
+        mocks=AzureMocks(deployment=deployment),
+        deployment=deployment,
+    )
+    plan.operation = "destroy"
+    return plan
+
+
 def plan_stack(
     stack: str,
     config_file: Path | None = None,
@@ -229,8 +244,7 @@ def render_tree(plan: engine.Plan, out: TextIO) -> None:
     for siblings in children.values():
         siblings.sort(key=lambda r: (*rank[r.urn], r.type, r.name))
 
-    updating = plan.deployment is not None
-    op, verb = _OPS["same" if updating else "create"]
+    op, verb = _OPS[_stack_op(plan)]
     rows = [(op, "pulumi:pulumi:Stack", f"{plan.project}-{plan.stack}", verb, "")]
 
     def walk(parent: str, prefix: str) -> None:
@@ -247,7 +261,9 @@ def render_tree(plan: engine.Plan, out: TextIO) -> None:
     walk(stack_urn(plan), "")
     type_width = max(len(r[1]) for r in rows)
     name_width = max(len(r[2]) for r in rows)
-    out.write(f"Previewing update ({plan.stack}) offline: local mock engine, no Azure calls\n")
+    out.write(
+        f"Previewing {plan.operation} ({plan.stack}) offline: local mock engine, no Azure calls\n"
+    )
     if plan.deployment is not None:
         deployed = len(plan.deployment.resources)
         out.write(f"Deployed: {deployed} resources ({plan.deployment.source})\n")
@@ -277,7 +293,8 @@ def render_tree(plan: engine.Plan, out: TextIO) -> None:
     for resource in (*plan.resources, *plan.deletes):
         for info in resource.step.infos if resource.step else ():
             out.write(f"\ninfo: {resource.urn}: {info}\n")
-    if plan.deployment is not None and not plan.deployment.secrets_readable:
+    unreadable = plan.deployment is not None and not plan.deployment.secrets_readable
+    if unreadable and plan.operation != "destroy":
         out.write(
             "\nwarning: the deployment file holds secrets encrypted (or masked), so changes to "
             "secret inputs cannot be seen; export with `pulumi stack export --show-secrets` to "
@@ -285,12 +302,18 @@ def render_tree(plan: engine.Plan, out: TextIO) -> None:
         )
 
 
+def _stack_op(plan: engine.Plan) -> str:
+    if plan.operation == "destroy":
+        return "delete"
+    return "same" if plan.deployment is not None else "create"
+
+
 def summary(plan: engine.Plan) -> list[str]:
     """``renderSummaryEvent``: a line per kind of change, then the totals."""
     counts: dict[str, int] = {}
     for resource in (*plan.resources, *plan.deletes):
         counts[resource.op] = counts.get(resource.op, 0) + 1
-    stack_op = "same" if plan.deployment is not None else "create"
+    stack_op = _stack_op(plan)
     counts[stack_op] = counts.get(stack_op, 0) + 1
     lines = [f"{_OPS[op][0]}{counts[op]} to {op}" for op in _SUMMARY_ORDER if counts.get(op)]
     kinds = sum(1 for op in _SUMMARY_ORDER if counts.get(op))
@@ -372,6 +395,11 @@ def main(
         "stack never deployed)",
     )
     parser.add_argument(
+        "--destroy",
+        action="store_true",
+        help="with --from: what `pulumi destroy` would do to the deployment",
+    )
+    parser.add_argument(
         "--backend",
         choices=BACKENDS,
         default="diy",
@@ -393,8 +421,12 @@ def main(
         "my-org" if args.backend == "cloud" else engine.ORGANIZATION
     )
 
+    if args.destroy and not args.deployed:
+        parser.error("--destroy needs --from: what is there to destroy")
     try:
         deployment = update.load_deployment(args.deployed) if args.deployed else None
+        if args.destroy and deployment is not None:
+            return _report(plan_destroy(deployment), args.json, out, err)
         project_dir = (args.project_dir or Path.cwd()).resolve()
         mocks = AzureMocks(
             stack_references=local_stack_outputs(project_dir),
@@ -430,8 +462,12 @@ def main(
         err.write(f"error: the preview failed: {cause}\n")
         return EXIT_FAILED
 
+    return _report(plan, args.json, out, err)
+
+
+def _report(plan: engine.Plan, as_json: bool, out: TextIO, err: TextIO) -> int:
     try:
-        if args.json:
+        if as_json:
             json.dump(plan_json(plan), out, indent=2, sort_keys=True)
             out.write("\n")
         else:

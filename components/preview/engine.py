@@ -122,6 +122,8 @@ class Plan:
     """What was deployed, for an update preview (``--from``)."""
     deletes: list[Registration] = field(default_factory=list)
     """Deployed resources the program no longer registers (update previews)."""
+    operation: str = "update"
+    """``update``, or ``destroy`` when every deployed resource goes."""
 
     @property
     def secret_outputs(self) -> list[str]:
