@@ -3,7 +3,7 @@
 from typing import Any
 
 import pulumi
-from pulumi_azure_native import resources
+from pulumi_azure_native import authorization, resources
 
 from . import guard
 from .base import after
@@ -17,6 +17,7 @@ from .cmk import CmkResources, create_customer_managed_key
 from .config import ConfigError, StackSettings
 from .config.declarations import config_name
 from .monitoring import CmkMonitoring, CmkMonitoringArgs
+from .resource_ids import KEY_VAULT, parse_arm_id
 from .restore import EncryptedClusterRestore, EncryptedClusterRestoreArgs
 
 # Logical name of every component in the stack (children are "<name>-<role>").
@@ -25,6 +26,7 @@ NAME = "cmkpg"
 
 def deploy(settings: StackSettings) -> dict[str, Any]:
     """Register the stack's resources; return its outputs (name -> value)."""
+    _check_vault_subscription(settings)
     previous = guard.last_outputs()
     # Every resource waits for this check, so nothing is created when it fails.
     checked = _check_against_previous(settings, previous)
@@ -169,6 +171,29 @@ def _monitoring(
         "keyExpiryAlertId": monitoring.key_expiry_alert_id,
         "logAnalyticsWorkspaceId": monitoring.log_analytics_workspace_id,
     }
+
+
+def _check_vault_subscription(settings: StackSettings) -> None:
+    """The access policy on an existing vault is created through the provider's subscription,
+    so the vault must be in it. Checked before anything is registered, naming the key."""
+    existing = settings.cmk_options.vault_existing_id
+    if not (settings.customer_managed and existing and settings.cmk.vault.manage_access_policy):
+        return
+    vault = parse_arm_id(existing, KEY_VAULT)
+    deploying_to = authorization.get_client_config().subscription_id
+    if vault.subscription_id.lower() == deploying_to.lower():
+        return
+    field = "cmk.vault.existing_id" if settings.cmk.vault.existing_id else "cmk.key.existing_id"
+    raise ConfigError(
+        [
+            f"{config_name(field)}: the vault {vault.name} is in subscription "
+            f"{vault.subscription_id}, but this stack deploys to {deploying_to} (the Azure "
+            "CLI's subscription, or azure-native:subscriptionId; offline: --subscription); its "
+            "access policy would be created in the wrong subscription. Deploy to the vault's "
+            f"subscription, or set {config_name('cmk.vault.manage_access_policy')} false and "
+            "let the vault's owners grant access"
+        ]
+    )
 
 
 # -- what the last deployment of this stack says --------------------------------------------------

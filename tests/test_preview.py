@@ -297,3 +297,89 @@ def test_the_root_cause_is_found_in_a_cyclic_exception_chain():
     config = ConfigError(["cmkpg:x: bad"])
     inner.__context__ = config
     assert preview.innermost(outer) is config
+
+
+# -- brownfield: real ids in another subscription ------------------------------------------------
+
+OTHER_SUB = "11111111-2222-3333-4444-555555555555"  # a made-up subscription
+OTHER_VAULT = (
+    f"/subscriptions/{OTHER_SUB}/resourceGroups/rg-security/providers/Microsoft.KeyVault/"
+    "vaults/kv-security-prod"
+)
+
+
+def brownfield_stack(tmp_path, extra: dict | None = None):
+    config = {"location": "westeurope", "vault.existingId": OTHER_VAULT, **(extra or {})}
+    config["monitoring.emails"] = ["dba-oncall@example.com"]
+    return write_stack(tmp_path, config, name="Pulumi.brown.yaml")
+
+
+def test_an_existing_vault_in_another_subscription_is_one_clear_line_naming_the_key(tmp_path):
+    code, out, err = run_preview("--config", str(brownfield_stack(tmp_path)))
+    assert code == preview.EXIT_INVALID_CONFIG and out == ""
+    assert err.count("\n") == 1
+    assert err.startswith(
+        f"error: cmkpg:vault.existingId: the vault kv-security-prod is in subscription "
+        f"{OTHER_SUB}, but this stack deploys to 00000000-0000-0000-0000-000000000000"
+    )
+    assert "set cmkpg:vault.manageAccessPolicy false" in err
+
+
+def test_the_subscription_flag_lets_real_ids_plan(tmp_path):
+    config = brownfield_stack(tmp_path)
+    code, out, err = run_preview("--config", str(config), "--subscription", OTHER_SUB, "--json")
+    assert code == 0, err
+    resources = json.loads(out)["resources"]
+    policy = next(r for r in resources if r["type"] == "azure-native:keyvault:AccessPolicy")
+    assert policy["inputs"]["vaultName"] == "kv-security-prod"
+    group = next(r for r in resources if r["type"] == "azure-native:resources:ResourceGroup")
+    assert group["id"] == f"/subscriptions/{OTHER_SUB}/resourceGroups/rg-cmkpg-brown"
+
+
+def test_the_stacks_azure_native_subscription_is_the_engines(tmp_path):
+    config = brownfield_stack(tmp_path, {"azure-native:subscriptionId": OTHER_SUB})
+    code, _, err = run_preview("--config", str(config))
+    assert code == 0, err
+
+
+def test_the_tenant_flag_reaches_the_vault(tmp_path):
+    tenant = "66666666-7777-8888-9999-000000000000"
+    code, out, err = run_preview("--tenant", tenant, "--json")
+    assert code == 0, err
+    vault = next(r for r in json.loads(out)["resources"] if r["type"].endswith(":Vault"))
+    assert vault["inputs"]["properties"]["tenantId"] == tenant
+
+
+def test_details_show_what_the_user_chose(tmp_path):
+    prod = {
+        "location": "westeurope",
+        "tags": {"environment": "prod"},
+        "vault.sku": "premium",
+        "key.type": "RSA-HSM",
+        "key.size": 4096,
+        "cluster.nodeCount": 4,
+        "cluster.enableHa": True,
+        "cluster.postgresqlVersion": "17",
+        "cluster.firewallRules": {"app": "203.0.113.0/26"},
+        "monitoring.emails": ["dba-oncall@example.com", "sre@example.com"],
+    }
+    config = write_stack(tmp_path, prod, name="Pulumi.prod.yaml")
+    code, out, err = run_preview("--config", str(config), "--details")
+    assert code == 0, err
+    assert out.startswith("Previewing update (prod) offline")  # the stack is the file's
+    for line in (
+        "· sku premium, soft delete 90 days, purge protection on, access policies",
+        "· RSA-HSM 4096, operations wrapKey, unwrapKey",
+        "· rotation: rotate 90 days after creation; versions expire after 365 days; notice 30 "
+        "days before expiry",
+        "· workers: 4 x 4 vCores, 512 GiB, MemoryOptimized",
+        "· high availability on, geo-redundant backup off",
+        "· PostgreSQL 17, Citus 12.1, database citus",
+        "· allows 203.0.113.0 to 203.0.113.63",
+        "· e-mail: dba-oncall@example.com, sre@example.com",
+        "· tags: environment=prod",
+    ):
+        assert line in out, line
+    # Without the flag the tree is the same as ever.
+    plain = run_preview("--config", str(config))[1]
+    assert "·" not in plain and plain.count("\n") < out.count("\n")

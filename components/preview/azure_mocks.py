@@ -70,14 +70,6 @@ def check_name(resource_type: str, logical_name: str, value: str) -> None:
         )
 
 
-def _rg_id(resource_group: str) -> str:
-    return f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{resource_group}"
-
-
-def _arm_id(resource_group: str, namespace: str, *pairs: str) -> str:
-    return f"{_rg_id(resource_group)}/providers/{namespace}/" + "/".join(pairs)
-
-
 class AzureMocks(pulumi.runtime.Mocks):
     """Mocks returning Azure-shaped outputs.
 
@@ -93,6 +85,9 @@ class AzureMocks(pulumi.runtime.Mocks):
         never deployed (its own outputs are empty, no resource exists).
     :param backend: the state backend whose stack-reference rules apply: ``diy`` (project
         layout, the default), ``diy-legacy`` or ``cloud``.
+    :param subscription_id: the subscription the provider deploys to (``--subscription``, or
+        ``azure-native:subscriptionId``). Default: an all-zero placeholder.
+    :param tenant_id: the Entra tenant of the credentials. Default: a placeholder.
     """
 
     def __init__(
@@ -104,7 +99,11 @@ class AzureMocks(pulumi.runtime.Mocks):
         stack_references: Callable[[str], tuple[State, list[str]]] | None = None,
         deployment: Deployment | None = None,
         backend: Backend = "diy",
+        subscription_id: str = SUBSCRIPTION_ID,
+        tenant_id: str = TENANT_ID,
     ) -> None:
+        self.subscription_id = subscription_id
+        self.tenant_id = tenant_id
         self.stack_references = stack_references
         self.deployment = deployment
         self.backend = backend
@@ -136,8 +135,8 @@ class AzureMocks(pulumi.runtime.Mocks):
             return {
                 "clientId": CLIENT_APP_ID,
                 "objectId": CLIENT_OBJECT_ID,
-                "subscriptionId": SUBSCRIPTION_ID,
-                "tenantId": TENANT_ID,
+                "subscriptionId": self.subscription_id,
+                "tenantId": self.tenant_id,
             }, []
         if args.token == "azure-native:dbforpostgresql:getServerGroupCluster":
             return self._get_cluster(args.args)
@@ -155,7 +154,7 @@ class AzureMocks(pulumi.runtime.Mocks):
         in_group = f"/resourcegroups/{group.lower()}/"
         if cluster is not None and in_group in (cluster.id or "").lower():
             return {**wire.unwrap(cluster.outputs), "id": cluster.id}, []
-        url = _arm_id(group, "Microsoft.DBforPostgreSQL", "serverGroupsv2", name)
+        url = self._arm_id(group, "Microsoft.DBforPostgreSQL", "serverGroupsv2", name)
         return {}, [
             (
                 "",
@@ -178,6 +177,12 @@ class AzureMocks(pulumi.runtime.Mocks):
 
     # -- helpers ---------------------------------------------------------------------------
 
+    def _rg_id(self, resource_group: str) -> str:
+        return f"/subscriptions/{self.subscription_id}/resourceGroups/{resource_group}"
+
+    def _arm_id(self, resource_group: str, namespace: str, *pairs: str) -> str:
+        return f"{self._rg_id(resource_group)}/providers/{namespace}/" + "/".join(pairs)
+
     def _seed(self, args: pulumi.runtime.MockResourceArgs) -> str:
         return f"{args.typ}::{args.name}"
 
@@ -196,7 +201,7 @@ class AzureMocks(pulumi.runtime.Mocks):
 
     def _resource_group(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
         name = self._autoname(args, "resourceGroupName")
-        rid = _rg_id(name)
+        rid = self._rg_id(name)
         return rid, {
             **args.inputs,
             "resourceGroupName": name,
@@ -207,7 +212,7 @@ class AzureMocks(pulumi.runtime.Mocks):
 
     def _identity(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
         name = self._autoname(args, "resourceName")
-        rid = _arm_id(
+        rid = self._arm_id(
             args.inputs["resourceGroupName"],
             "Microsoft.ManagedIdentity",
             "userAssignedIdentities",
@@ -221,12 +226,12 @@ class AzureMocks(pulumi.runtime.Mocks):
             "type": "Microsoft.ManagedIdentity/userAssignedIdentities",
             "principalId": placeholder_guid(f"principal:{rid.lower()}"),
             "clientId": placeholder_guid(f"client:{rid.lower()}"),
-            "tenantId": TENANT_ID,
+            "tenantId": self.tenant_id,
         }
 
     def _vault(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
         name = self._autoname(args, "vaultName")
-        rid = _arm_id(args.inputs["resourceGroupName"], "Microsoft.KeyVault", "vaults", name)
+        rid = self._arm_id(args.inputs["resourceGroupName"], "Microsoft.KeyVault", "vaults", name)
         properties = dict(args.inputs.get("properties", {}))
         properties.update(
             vaultUri=f"https://{name}.vault.azure.net/",
@@ -242,7 +247,7 @@ class AzureMocks(pulumi.runtime.Mocks):
 
     def _access_policy(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
         policy = args.inputs.get("policy", {})
-        rid = _arm_id(
+        rid = self._arm_id(
             args.inputs["resourceGroupName"],
             "Microsoft.KeyVault",
             "vaults",
@@ -256,7 +261,7 @@ class AzureMocks(pulumi.runtime.Mocks):
     def _key(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
         name = self._autoname(args, "keyName", top_level=False)
         vault = args.inputs["vaultName"]
-        rid = _arm_id(
+        rid = self._arm_id(
             args.inputs["resourceGroupName"], "Microsoft.KeyVault", "vaults", vault, "keys", name
         )
         properties = args.inputs.get("properties", {})
@@ -285,7 +290,7 @@ class AzureMocks(pulumi.runtime.Mocks):
 
     def _cluster(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
         name = self._autoname(args, "clusterName")
-        rid = _arm_id(
+        rid = self._arm_id(
             args.inputs["resourceGroupName"],
             "Microsoft.DBforPostgreSQL",
             "serverGroupsv2",
@@ -354,7 +359,9 @@ class AzureMocks(pulumi.runtime.Mocks):
 
     def _action_group(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
         name = self._autoname(args, "actionGroupName")
-        rid = _arm_id(args.inputs["resourceGroupName"], "Microsoft.Insights", "actionGroups", name)
+        rid = self._arm_id(
+            args.inputs["resourceGroupName"], "Microsoft.Insights", "actionGroups", name
+        )
         state = {**args.inputs, "name": name, "type": "Microsoft.Insights/ActionGroups"}
         # Azure reports each e-mail receiver's subscription status.
         for kind in ("emailReceivers", "smsReceivers", "voiceReceivers"):
@@ -364,7 +371,7 @@ class AzureMocks(pulumi.runtime.Mocks):
 
     def _activity_log_alert(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
         name = self._autoname(args, "activityLogAlertName")
-        rid = _arm_id(
+        rid = self._arm_id(
             args.inputs["resourceGroupName"], "Microsoft.Insights", "activityLogAlerts", name
         )
         return rid, {
@@ -376,7 +383,7 @@ class AzureMocks(pulumi.runtime.Mocks):
 
     def _scheduled_query_rule(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
         name = self._autoname(args, "ruleName")
-        rid = _arm_id(
+        rid = self._arm_id(
             args.inputs["resourceGroupName"], "Microsoft.Insights", "scheduledQueryRules", name
         )
         return rid, {
@@ -403,7 +410,7 @@ class AzureMocks(pulumi.runtime.Mocks):
 
     def _workspace(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
         name = self._autoname(args, "workspaceName")
-        rid = _arm_id(
+        rid = self._arm_id(
             args.inputs["resourceGroupName"], "Microsoft.OperationalInsights", "workspaces", name
         )
         sku = dict(args.inputs.get("sku") or {"name": "PerGB2018"})
@@ -424,7 +431,7 @@ class AzureMocks(pulumi.runtime.Mocks):
 
     def _firewall_rule(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
         name = args.inputs["firewallRuleName"]
-        rid = _arm_id(
+        rid = self._arm_id(
             args.inputs["resourceGroupName"],
             "Microsoft.DBforPostgreSQL",
             "serverGroupsv2",
@@ -441,7 +448,9 @@ class AzureMocks(pulumi.runtime.Mocks):
 
     def _system_topic(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
         name = self._autoname(args, "systemTopicName")
-        rid = _arm_id(args.inputs["resourceGroupName"], "Microsoft.EventGrid", "systemTopics", name)
+        rid = self._arm_id(
+            args.inputs["resourceGroupName"], "Microsoft.EventGrid", "systemTopics", name
+        )
         return rid, {
             **args.inputs,
             "name": name,
@@ -452,7 +461,7 @@ class AzureMocks(pulumi.runtime.Mocks):
 
     def _event_subscription(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
         name = self._autoname(args, "eventSubscriptionName", top_level=False)
-        rid = _arm_id(
+        rid = self._arm_id(
             args.inputs["resourceGroupName"],
             "Microsoft.EventGrid",
             "systemTopics",
@@ -470,7 +479,7 @@ class AzureMocks(pulumi.runtime.Mocks):
     def _generic(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
         rg = args.inputs.get("resourceGroupName", "rg")
         module, _, kind = args.typ.partition(":")[2].partition(":")
-        rid = _arm_id(rg, f"Mock.{module}", kind, args.name)
+        rid = self._arm_id(rg, f"Mock.{module}", kind, args.name)
         return rid, {**args.inputs, "name": args.name}
 
     # -- existing resources (Resource.get) -------------------------------------------------
@@ -523,7 +532,7 @@ class AzureMocks(pulumi.runtime.Mocks):
                 "name": arm.name,
                 "type": "Microsoft.KeyVault/vaults",
                 "properties": {
-                    "tenantId": TENANT_ID,
+                    "tenantId": self.tenant_id,
                     "sku": {"family": "A", "name": "standard"},
                     "vaultUri": f"https://{arm.name}.vault.azure.net/",
                     "enableSoftDelete": True,

@@ -28,9 +28,10 @@ from cmkpg.guard import ChangeRefused
 from cmkpg.validation import ValidationError
 
 from . import arm_body, engine, update
-from .azure_mocks import AzureMocks
-from .backends import BACKENDS
+from .azure_mocks import SUBSCRIPTION_ID, TENANT_ID, AzureMocks
+from .backends import BACKENDS, Backend
 from .cli_config import StackConfigError, load_project, load_stack_config
+from .details import details
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID_CONFIG, EXIT_REFUSED = 0, 1, 2, 3
 
@@ -58,30 +59,60 @@ def plan_stack(
     mocks: AzureMocks | None = None,
     deployment: update.Deployment | None = None,
     organization: str = engine.ORGANIZATION,
+    backend: Backend = "diy",
+    subscription: str | None = None,
+    tenant: str | None = None,
 ) -> engine.Plan:
     """Plan ``stack`` of the project in ``project_dir`` (default: the current directory) from
     ``config_file`` (default ``Pulumi.<stack>.yaml`` there). A ``pulumi.StackReference`` to a
     project next to it is answered by planning that project's stack offline first.
 
-    With ``deployment`` (what is deployed), it plans the update of that deployment.
+    With ``deployment`` (what is deployed), it plans the update of that deployment. The
+    subscription and tenant the provider would use are ``subscription``/``tenant``, else the
+    stack's ``azure-native:subscriptionId``/``azure-native:tenantId``, else placeholders.
     Raises StackConfigError or ConfigError for invalid configuration; anything else the
     program raises propagates.
     """
     project_dir = (project_dir or Path.cwd()).resolve()
     project = load_project(project_dir / "Pulumi.yaml")
     config = load_stack_config(config_file or project_dir / f"Pulumi.{stack}.yaml", project, stack)
-    main = project_dir / "__main__.py"
+    if mocks is None:
+        mocks = AzureMocks(
+            stack_references=local_stack_outputs(project_dir),
+            deployment=deployment,
+            backend=backend,
+            subscription_id=subscription
+            or config.values.get("azure-native:subscriptionId")
+            or SUBSCRIPTION_ID,
+            tenant_id=tenant or config.values.get("azure-native:tenantId") or TENANT_ID,
+        )
     return engine.run(
-        lambda: runpy.run_path(str(main), run_name="__main__"),
+        lambda: run_project(project_dir),
         project=project.name,
         stack=stack,
         config=config.values,
         secret_keys=config.secret_keys,
-        mocks=mocks
-        or AzureMocks(stack_references=local_stack_outputs(project_dir), deployment=deployment),
+        mocks=mocks,
         deployment=deployment,
         organization=organization,
     )
+
+
+def run_project(project_dir: Path) -> None:
+    """Run the project's ``__main__.py`` as the Python language host does: the project
+    folder first on ``sys.path``, so its helper modules import. The modules it loads from
+    there are forgotten afterwards, so the next project's helpers of the same name load."""
+    folder = str(project_dir)
+    before = set(sys.modules)
+    sys.path.insert(0, folder)
+    try:
+        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+    finally:
+        sys.path.remove(folder)
+        for name in set(sys.modules) - before:
+            top = name.partition(".")[0]
+            if (project_dir / f"{top}.py").exists() or (project_dir / top).is_dir():
+                del sys.modules[name]
 
 
 def stack_name(config_file: Path | None) -> str:
@@ -230,7 +261,9 @@ def _notes(resource: engine.Registration) -> str:
     return " ".join(n for n in notes if n)
 
 
-def render_tree(plan: engine.Plan, out: TextIO) -> None:
+def render_tree(plan: engine.Plan, out: TextIO, *, show_details: bool = False) -> None:
+    """The plan as ``pulumi preview`` prints it; with ``show_details``, each resource's
+    settings under its row (:mod:`.details`)."""
     everything = engine.Plan(
         plan.project, plan.stack, [*plan.resources, *plan.deletes], plan.outputs, []
     )
@@ -246,6 +279,7 @@ def render_tree(plan: engine.Plan, out: TextIO) -> None:
 
     op, verb = _OPS[_stack_op(plan)]
     rows = [(op, "pulumi:pulumi:Stack", f"{plan.project}-{plan.stack}", verb, "")]
+    notes_below: dict[int, list[str]] = {}
 
     def walk(parent: str, prefix: str) -> None:
         kids = children.get(parent, [])
@@ -256,7 +290,11 @@ def render_tree(plan: engine.Plan, out: TextIO) -> None:
             rows.append(
                 (op, prefix + branch + resource.type, resource.name, verb, _notes(resource))
             )
-            walk(resource.urn, prefix + ("   " if last else "│  "))
+            inner = prefix + ("   " if last else "│  ")
+            if show_details:
+                below = inner + ("│  " if children.get(resource.urn) else "   ")
+                notes_below[len(rows) - 1] = [below + "· " + line for line in details(resource)]
+            walk(resource.urn, inner)
 
     walk(stack_urn(plan), "")
     type_width = max(len(r[1]) for r in rows)
@@ -269,11 +307,13 @@ def render_tree(plan: engine.Plan, out: TextIO) -> None:
         out.write(f"Deployed: {deployed} resources ({plan.deployment.source})\n")
     out.write("\n")
     out.write(f"     {'Type':<{type_width}}  {'Name':<{name_width}}  Plan     Info\n")
-    for op, type_, name, verb, notes in rows:
+    for index, (op, type_, name, verb, notes) in enumerate(rows):
         out.write(
             f" {op}  {type_:<{type_width}}  {name:<{name_width}}  {verb:<7}  {notes}".rstrip()
         )
         out.write("\n")
+        for line in notes_below.get(index, []):
+            out.write(f"     {line}\n")
 
     out.write("\nOutputs:\n")
     width = max((len(k) for k in plan.outputs), default=0)
@@ -386,6 +426,13 @@ def main(
     )
     parser.add_argument("--json", action="store_true", help="print the plan as one JSON document")
     parser.add_argument(
+        "--details",
+        action="store_true",
+        help="under each resource, its settings: sizing, HA, versions and firewall of the "
+        "cluster, type, size, rotation and expiry of the key, the vault's sku and protection, "
+        "alert receivers, tags",
+    )
+    parser.add_argument(
         "--from",
         dest="deployed",
         type=Path,
@@ -412,6 +459,16 @@ def main(
         "backends; on Pulumi Cloud, the stack's owner)",
     )
     parser.add_argument(
+        "--subscription",
+        help="the subscription the provider deploys to (default: azure-native:subscriptionId, "
+        "else a placeholder); set it to plan existing resources by their real ids",
+    )
+    parser.add_argument(
+        "--tenant",
+        help="the Entra tenant of the credentials (default: azure-native:tenantId, else a "
+        "placeholder)",
+    )
+    parser.add_argument(
         "--project-dir",
         type=Path,
         help="directory of the Pulumi project (default: the current directory)",
@@ -426,20 +483,16 @@ def main(
     try:
         deployment = update.load_deployment(args.deployed) if args.deployed else None
         if args.destroy and deployment is not None:
-            return _report(plan_destroy(deployment), args.json, out, err)
-        project_dir = (args.project_dir or Path.cwd()).resolve()
-        mocks = AzureMocks(
-            stack_references=local_stack_outputs(project_dir),
-            deployment=deployment,
-            backend=args.backend,
-        )
+            return _report(plan_destroy(deployment), args.json, out, err, show_details=args.details)
         plan = plan_stack(
             args.stack or stack_name(args.config),
             args.config,
-            project_dir=project_dir,
-            mocks=mocks,
+            project_dir=args.project_dir,
             deployment=deployment,
             organization=organization,
+            backend=args.backend,
+            subscription=args.subscription,
+            tenant=args.tenant,
         )
     except update.DeploymentFileError as error:
         err.write(f"error: --from {error}\n")
@@ -462,16 +515,18 @@ def main(
         err.write(f"error: the preview failed: {cause}\n")
         return EXIT_FAILED
 
-    return _report(plan, args.json, out, err)
+    return _report(plan, args.json, out, err, show_details=args.details)
 
 
-def _report(plan: engine.Plan, as_json: bool, out: TextIO, err: TextIO) -> int:
+def _report(
+    plan: engine.Plan, as_json: bool, out: TextIO, err: TextIO, *, show_details: bool = False
+) -> int:
     try:
         if as_json:
             json.dump(plan_json(plan), out, indent=2, sort_keys=True)
             out.write("\n")
         else:
-            render_tree(plan, out)
+            render_tree(plan, out, show_details=show_details)
         out.flush()
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()
