@@ -9,7 +9,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
 SCAN   := .venv-scan
 
-.PHONY: preview test scan lint format clean
+.PHONY: preview test scan bench lint format clean
 
 # Stamp files record which requirement set is installed, so an edit to a
 # requirements file reinstalls and an unchanged one costs nothing.
@@ -41,6 +41,11 @@ $(SCAN)/.installed: requirements-scan.txt
 ## README's "Security scanner findings" table.
 scan: $(VENV)/.runtime-installed $(SCAN)/.installed
 	$(BIN)/python -m tools.scan --checkov $(SCAN)/bin/checkov
+
+## How fast the offline preview is: the dev stack against its import floor, and the cost
+## per cluster at N = 10, 100 and 200.
+bench: $(VENV)/.runtime-installed
+	$(BIN)/python -m tools.bench
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

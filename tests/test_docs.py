@@ -54,3 +54,11 @@ def test_readme_names_the_two_commands_and_every_stack_output():
     assert "make preview" in README and "make test" in README
     for output in COMMON_OUTPUTS | CMK_OUTPUTS | MONITORING_OUTPUTS | SOURCE_OUTPUTS:
         assert f"`{output}`" in README, output
+
+
+def test_the_changelog_and_the_install_line_name_the_current_version():
+    from cmkpg import __version__
+
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    assert f"\n## {__version__}\n" in changelog
+    assert f"cmkpg.git@v{__version__}" in README

@@ -383,3 +383,24 @@ def test_details_show_what_the_user_chose(tmp_path):
     # Without the flag the tree is the same as ever.
     plain = run_preview("--config", str(config))[1]
     assert "·" not in plain and plain.count("\n") < out.count("\n")
+
+
+def test_the_engine_rests_the_collector_during_a_run_and_restores_it():
+    import gc
+
+    from cmkpg.preview import engine
+    from cmkpg.preview.azure_mocks import AzureMocks
+
+    seen = []
+    monitor = engine.RecordingMonitor(AzureMocks())
+
+    def program():
+        seen.append(gc.isenabled())
+
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        engine.run(program, project="p", stack="s", config={}, mocks=AzureMocks(), monitor=monitor)
+        assert gc.isenabled() is enabled
+    gc.enable()
+    assert seen == [False, False]
+    assert monitor._thread_loops == []  # the worker threads' loops are closed with the run
