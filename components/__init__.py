@@ -1,4 +1,5 @@
-"""cmkpg: customer-managed-key encryption for Azure Cosmos DB for PostgreSQL, as Pulumi
+"""cmkpg: customer-managed-key encryption for Azure Cosmos DB for PostgreSQL and its
+successor, elastic clusters on Azure Database for PostgreSQL flexible server, as Pulumi
 components.
 
 Import them into any Pulumi Python program::
@@ -29,7 +30,14 @@ from .cluster import (
     ServerEdition,
 )
 from .cmk import CmkOptions, CmkResources, create_customer_managed_key
-from .firewall import FirewallRule
+from .elastic import (
+    ComputeTier,
+    ElasticClusterArgs,
+    ElasticClusterOptions,
+    EncryptedElasticCluster,
+    HighAvailability,
+)
+from .firewall import FirewallOptions, FirewallRule
 from .identity import CmkIdentity, CmkIdentityArgs, IdentityOptions
 from .key import (
     NO_ROTATION,
@@ -43,7 +51,7 @@ from .key import (
 from .monitoring import CmkMonitoring, CmkMonitoringArgs, MonitoredKey, MonitoringOptions
 from .restore import EncryptedClusterRestore, EncryptedClusterRestoreArgs
 from .validation import Problem, ValidationError
-from .vault import CmkVault, CmkVaultArgs, VaultOptions, VaultSku
+from .vault import CmkVault, CmkVaultArgs, PermissionModel, VaultOptions, VaultSku
 
 __all__ = [
     "NO_ROTATION",
@@ -59,19 +67,26 @@ __all__ = [
     "CmkResources",
     "CmkVault",
     "CmkVaultArgs",
+    "ComputeTier",
     "CustomerManagedKey",
+    "ElasticClusterArgs",
+    "ElasticClusterOptions",
     "EncryptedClusterRestore",
     "EncryptedClusterRestoreArgs",
     "EncryptedCosmosPgCluster",
     "EncryptedCosmosPgClusterArgs",
+    "EncryptedElasticCluster",
     "EncryptionMode",
+    "FirewallOptions",
     "FirewallRule",
+    "HighAvailability",
     "IdentityOptions",
     "KeyOptions",
     "KeyRotationPolicy",
     "KeyType",
     "MonitoredKey",
     "MonitoringOptions",
+    "PermissionModel",
     "PointInTimeRestore",
     "Problem",
     "ReadReplica",

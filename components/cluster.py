@@ -14,7 +14,7 @@ import pulumi_random
 from pulumi_azure_native import dbforpostgresql
 
 from .base import child_options, delete_lock, resolve_protect, type_token
-from .firewall import FirewallRule, parse_firewall_rules
+from .firewall import FirewallOptions, FirewallRule
 from .regions import location_problems, normalize_region
 from .resource_ids import COSMOS_PG_CLUSTER, arm_id_rule, parse_arm_id
 from .validation import (
@@ -160,6 +160,10 @@ class CustomerManagedKey:
     location: str | None = None
     """Region of identity, vault and key when known, checked against the cluster's."""
 
+    key_uri: pulumi.Input[str] | None = None
+    """Versionless key URI, for services that follow new key versions by themselves
+    (elastic clusters). Default: None."""
+
     @classmethod
     def from_components(
         cls, identity: "CmkIdentity", vault: "CmkVault", key: "CmkKey"
@@ -170,6 +174,7 @@ class CustomerManagedKey:
             key_id=key.key_id,
             identity_id=identity.identity_id,
             depends_on=[*vault.grant, key],
+            key_uri=key.uri,
         )
 
 
@@ -360,7 +365,7 @@ def _check_in(
 
 
 @dataclass(frozen=True, kw_only=True)
-class ClusterOptions:
+class ClusterOptions(FirewallOptions):
     """What a stack chooses about its cluster (the stack config's ``cluster.*``)."""
 
     sizing: ClusterSizing = field(default_factory=ClusterSizing)
@@ -384,19 +389,6 @@ class ClusterOptions:
     ``random.RandomPassword`` is generated (kept in state as a secret). Not used by a
     restore or replica, which keep their source's."""
 
-    firewall_rules: Mapping[str, str] = field(default_factory=dict)
-    """Public client addresses allowed to connect, by rule name: an IPv4 address, a CIDR block
-    or a range ``a.b.c.d-e.f.g.h``. Default: none (nothing can connect yet). A restore or a
-    replica takes its own rules: networking is not copied from the source."""
-
-    allow_azure_services: bool = False
-    """Add the ``0.0.0.0`` rule that admits connections from any Azure service, including
-    other customers' subscriptions. Default: False."""
-
-    allow_all_internet: bool = False
-    """Admit the whole internet (``0.0.0.0-255.255.255.255``): the only way to do so, so that
-    it is always a named choice. Default: False."""
-
     def problems(self) -> list[Problem]:
         problems = [p.within("sizing") for p in self.sizing.problems()]
         problems += check("postgresql_version", self.postgresql_version, POSTGRESQL_VERSION)
@@ -416,11 +408,7 @@ class ClusterOptions:
 
     def firewall(self) -> tuple[list[FirewallRule], list[Problem]]:
         """The firewall rules to create, and what is wrong with the ones given."""
-        rules, problems = parse_firewall_rules(
-            self.firewall_rules,
-            allow_azure_services=self.allow_azure_services is True,
-            allow_all_internet=self.allow_all_internet is True,
-        )
+        rules, problems = super().firewall()
         if rules and self.sizing.coordinator_public_ip_access is False:
             problems.append(
                 Problem(
@@ -552,11 +540,7 @@ class EncryptedCosmosPgClusterArgs(ClusterOptions):
         else:
             problems += [p.within("source") for p in self.source.problems(self.now)]
             problems += self.copied_from_source()
-            problems += parse_firewall_rules(
-                self.firewall_rules,
-                allow_azure_services=self.allow_azure_services is True,
-                allow_all_internet=self.allow_all_internet is True,
-            )[1]
+            problems += FirewallOptions.firewall(self)[1]  # a copy has no public-IP setting
         return problems
 
     def __post_init__(self) -> None:
@@ -749,29 +733,40 @@ class EncryptedCosmosPgCluster(pulumi.ComponentResource):
         self.register_outputs(outputs)
 
     def _password(self, name: str, args: EncryptedCosmosPgClusterArgs) -> pulumi.Output[str]:
-        if args.administrator_login_password is not None:
-            return pulumi.Output.secret(args.administrator_login_password)
-        return pulumi.Output.secret(
-            pulumi_random.RandomPassword(
-                f"{name}-admin-password",
-                length=32,
-                min_upper=2,
-                min_lower=2,
-                min_numeric=2,
-                min_special=2,
-                # URL-safe symbols keep the connection string valid without escaping.
-                override_special="-_.~",
-                # Registered only once the resource group name resolves, i.e. after every
-                # check gating it: a refused configuration registers nothing. (A dependency
-                # on an empty list changes no input and no recorded dependency.)
-                opts=pulumi.ResourceOptions(
-                    parent=self,
-                    depends_on=pulumi.Output.from_input(args.resource_group_name).apply(
-                        lambda _: []
-                    ),
-                ),
-            ).result
+        return administrator_password(
+            self, name, args.administrator_login_password, args.resource_group_name
         )
+
+
+def administrator_password(
+    parent: pulumi.Resource,
+    name: str,
+    given: pulumi.Input[str] | None,
+    resource_group_name: pulumi.Input[str],
+) -> pulumi.Output[str]:
+    """The administrator password as a secret: the one given, or a 32-character
+    ``random.RandomPassword`` named ``<name>-admin-password`` under ``parent``."""
+    if given is not None:
+        return pulumi.Output.secret(given)
+    return pulumi.Output.secret(
+        pulumi_random.RandomPassword(
+            f"{name}-admin-password",
+            length=32,
+            min_upper=2,
+            min_lower=2,
+            min_numeric=2,
+            min_special=2,
+            # URL-safe symbols keep the connection string valid without escaping.
+            override_special="-_.~",
+            # Registered only once the resource group name resolves, i.e. after every check
+            # gating it: a refused configuration registers nothing. (A dependency on an empty
+            # list changes no input and no recorded dependency.)
+            opts=pulumi.ResourceOptions(
+                parent=parent,
+                depends_on=pulumi.Output.from_input(resource_group_name).apply(lambda _: []),
+            ),
+        ).result
+    )
 
 
 def _coordinator_fqdn(server_names: Sequence[Any] | None) -> str:

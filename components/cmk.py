@@ -14,7 +14,7 @@ from .identity import CmkIdentity, CmkIdentityArgs, IdentityOptions
 from .key import CmkKey, CmkKeyArgs, KeyOptions, existing_key_reference, hsm_needs_premium
 from .resource_ids import KEY_VAULT, KEY_VAULT_KEY, parse_arm_id, parse_key_uri
 from .validation import Problem, raise_if
-from .vault import CmkVault, CmkVaultArgs, VaultOptions, existing_vault_id
+from .vault import CMK_KEY_PERMISSIONS, CmkVault, CmkVaultArgs, VaultOptions, existing_vault_id
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -115,10 +115,15 @@ def create_customer_managed_key(
     resource_group_name: pulumi.Input[str],
     options: CmkOptions | None = None,
     opts: pulumi.ResourceOptions | None = None,
+    *,
+    key_permissions: tuple[str, ...] = CMK_KEY_PERMISSIONS,
+    trusted_services_only: bool = False,
 ) -> CmkResources:
     """Create (or read) identity, vault, grant and key in ``location``; the components are
     named ``name`` and take ``opts`` (e.g. a parent). Every problem of ``options`` is raised
-    at once, before anything is registered."""
+    at once, before anything is registered. ``key_permissions`` and
+    ``trusted_services_only`` go to the vault (:class:`CmkVaultArgs`): the defaults are what
+    Cosmos DB for PostgreSQL requires."""
     o = options or CmkOptions()
     raise_if(o.problems(), "CmkOptions")
     identity = CmkIdentity(
@@ -142,6 +147,8 @@ def create_customer_managed_key(
             resource_group_name=None if vault_existing else resource_group_name,
             grantee_principal_id=identity.principal_id,
             grantee_id=identity.identity_id,
+            key_permissions=key_permissions,
+            trusted_services_only=trusted_services_only,
             protect=o.protect,
             # An existing vault is locked, or not, by the team that owns it.
             lock=o.lock and not vault_existing,

@@ -10,7 +10,7 @@ rules ("concepts-backup", "concepts-read-replicas"): each takes its own.
 import ipaddress
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .validation import Problem
 
@@ -51,6 +51,35 @@ class FirewallRule:
     """First address allowed."""
     end_ip: str
     """Last address allowed."""
+
+
+FIREWALL_FIELDS = ("firewall_rules", "allow_azure_services", "allow_all_internet")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FirewallOptions:
+    """Who may reach a cluster's public endpoint. Shared by every cluster kind."""
+
+    firewall_rules: Mapping[str, str] = field(default_factory=dict)
+    """Public client addresses allowed to connect, by rule name: an IPv4 address, a CIDR block
+    or a range ``a.b.c.d-e.f.g.h``. Default: none (nothing can connect yet). A restore or a
+    replica takes its own rules: networking is not copied from the source."""
+
+    allow_azure_services: bool = False
+    """Add the ``0.0.0.0`` rule that admits connections from any Azure service, including
+    other customers' subscriptions. Default: False."""
+
+    allow_all_internet: bool = False
+    """Admit the whole internet (``0.0.0.0-255.255.255.255``): the only way to do so, so that
+    it is always a named choice. Default: False."""
+
+    def firewall(self) -> tuple[list[FirewallRule], list[Problem]]:
+        """The firewall rules to create, and what is wrong with the ones given."""
+        return parse_firewall_rules(
+            self.firewall_rules,
+            allow_azure_services=self.allow_azure_services is True,
+            allow_all_internet=self.allow_all_internet is True,
+        )
 
 
 def parse_firewall_rules(

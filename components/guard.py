@@ -26,12 +26,22 @@ from pulumi_azure_native import dbforpostgresql
 from .config import StackSettings
 from .config.declarations import config_name
 from .key import KeyRotationPolicy
-from .resource_ids import COSMOS_PG_CLUSTER, KEY_VAULT, KEY_VAULT_KEY, parse_arm_id, parse_key_uri
+from .resource_ids import (
+    COSMOS_PG_CLUSTER,
+    KEY_VAULT,
+    KEY_VAULT_KEY,
+    parse_arm_id,
+    parse_key_uri,
+)
 
 RUNBOOK = "README.md, 'Move an existing cluster to customer-managed keys (and back)'"
 # What DIY backends (local files, Azure Blob, S3) return from get_organization().
 DIY_ORGANIZATION = "organization"
 DEFAULT_KEY_NAME = "cmkpg-key"
+_ARM_TYPES = {
+    "cosmosPostgres": COSMOS_PG_CLUSTER,
+    "elasticCluster": "Microsoft.DBforPostgreSQL/flexibleServers",
+}
 
 
 class ChangeRefused(pulumi.RunError):
@@ -61,20 +71,29 @@ def last_outputs() -> pulumi.Output[dict[str, Any]]:
 def read_cluster(settings: StackSettings) -> dict[str, Any] | None:
     """The configured cluster as ARM reports it, or None when it does not exist."""
     try:
-        found = dbforpostgresql.get_server_group_cluster(
-            resource_group_name=settings.resource_group,
-            cluster_name=settings.cluster_physical_name,
-        )
+        if settings.elastic_cluster:
+            found: Any = dbforpostgresql.get_server(
+                resource_group_name=settings.resource_group,
+                server_name=settings.cluster_physical_name,
+            )
+        else:
+            found = dbforpostgresql.get_server_group_cluster(
+                resource_group_name=settings.resource_group,
+                cluster_name=settings.cluster_physical_name,
+            )
     except Exception as error:
         text = str(error)
         if "ResourceNotFound" in text or "ResourceGroupNotFound" in text:
             return None
         raise
     encryption = found.data_encryption
+    # serverGroupsv2 names the key primaryKeyUri, flexibleServers primaryKeyURI; the SDK
+    # calls both primary_key_uri.
     return {
         "id": found.id,
         "name": found.name,
         "location": found.location,
+        "service": str(settings.service),
         "type": encryption.type if encryption else None,
         "primaryKeyUri": encryption.primary_key_uri if encryption else None,
         "identityId": encryption.primary_user_assigned_identity_id if encryption else None,
@@ -88,6 +107,8 @@ class DeployedCluster:
     name: str
     resource_group: str
     encryption: str | None
+    service: str = "cosmosPostgres"
+    """Outputs of a release before elastic clusters carry no ``service``: Cosmos DB."""
     location: str | None = None
     identity_id: str | None = None
     vault_name: str | None = None
@@ -105,6 +126,7 @@ class DeployedCluster:
             name=str(name),
             resource_group=str(outputs.get("resourceGroupName", "")),
             encryption=outputs.get("encryption"),
+            service=str(outputs.get("service") or "cosmosPostgres"),
             location=outputs.get("location"),
             identity_id=outputs.get("identityId"),
             vault_name=vault,
@@ -116,13 +138,15 @@ class DeployedCluster:
     def from_cluster(cls, cluster: Mapping[str, Any] | None) -> DeployedCluster | None:
         if not cluster or not cluster.get("id"):
             return None
-        arm = parse_arm_id(cluster["id"], COSMOS_PG_CLUSTER)
+        service = str(cluster.get("service") or "cosmosPostgres")
+        arm = parse_arm_id(cluster["id"], _ARM_TYPES[service])
         customer = cluster.get("type") == "AzureKeyVault"
         vault, key = _key_location(cluster.get("primaryKeyUri"))
         return cls(
             name=arm.name,
             resource_group=arm.resource_group,
             encryption="customerManaged" if customer else "serviceManaged",
+            service=service,
             location=cluster.get("location"),
             identity_id=cluster.get("identityId"),
             vault_name=vault,
@@ -157,6 +181,15 @@ def refusal(settings: StackSettings, deployed: DeployedCluster) -> ChangeRefused
     """The change of name, resource group, encryption, key or identity of the deployed
     cluster that the configuration asks for, if any."""
     name, group = settings.cluster_physical_name, settings.resource_group
+    if deployed.service != settings.service:
+        return ChangeRefused(
+            f"the deployed cluster {deployed.name} is a {deployed.service} cluster and the "
+            f"configuration says {config_name('service')} {settings.service}: Pulumi would "
+            f"delete it with its data and create a new, empty {settings.service} cluster. "
+            "Keep the service; to move, deploy the new cluster in a second stack and migrate "
+            "the data: README.md, 'Moving from Cosmos DB for PostgreSQL to an elastic cluster "
+            "with CMK'"
+        )
     if deployed.location and _region(deployed.location) != _region(settings.location):
         return ChangeRefused(
             f"the deployed cluster {deployed.name} is in {deployed.location} and the "

@@ -1,5 +1,6 @@
 """The cmkpg stack: validated settings in, components composed, stack outputs out."""
 
+import dataclasses
 from typing import Any
 
 import pulumi
@@ -16,6 +17,9 @@ from .cluster import (
 from .cmk import CmkResources, create_customer_managed_key
 from .config import ConfigError, StackSettings
 from .config.declarations import config_name
+from .config.settings import FLEXIBLE_KEY_PERMISSIONS
+from .elastic import ElasticClusterArgs, EncryptedElasticCluster
+from .firewall import FIREWALL_FIELDS
 from .monitoring import CmkMonitoring, CmkMonitoringArgs
 from .resource_ids import KEY_VAULT, parse_arm_id
 from .restore import EncryptedClusterRestore, EncryptedClusterRestoreArgs
@@ -44,12 +48,20 @@ def deploy(settings: StackSettings) -> dict[str, Any]:
     outputs: dict[str, Any] = {
         "location": settings.location,
         "resourceGroupName": resource_group_name,
+        "service": str(settings.service),
         "encryption": str(settings.encryption),
     }
+    # Elastic clusters: flexible server's access-policy permissions, and a vault closed to all
+    # but trusted Microsoft services; Cosmos DB for PostgreSQL needs the defaults.
+    vault_access: dict[str, Any] = (
+        {"key_permissions": FLEXIBLE_KEY_PERMISSIONS, "trusted_services_only": True}
+        if settings.elastic_cluster
+        else {}
+    )
     cmk = None
     if settings.customer_managed:
         cmk = create_customer_managed_key(
-            NAME, settings.location, resource_group_name, settings.cmk_options
+            NAME, settings.location, resource_group_name, settings.cmk_options, **vault_access
         )
         if cmk.key.key is not None:
             outputs["keyProperties"] = guard.key_properties(cmk.key.key)
@@ -66,7 +78,11 @@ def deploy(settings: StackSettings) -> dict[str, Any]:
     # The key or identity of an existing cluster cannot change in place either; those are
     # only known once the new ones exist, so this check guards the cluster alone.
     cluster_group = after(resource_group_name, _check_key_and_identity(settings, previous, cmk))
-    cluster = _cluster(settings, cluster_group, cmk, outputs)
+    cluster: EncryptedCosmosPgCluster | EncryptedElasticCluster
+    if settings.elastic_cluster:
+        cluster = _elastic_cluster(settings, cluster_group, resource_group_name, cmk, outputs)
+    else:
+        cluster = _cluster(settings, cluster_group, cmk, outputs)
     if settings.monitored and cmk is not None:
         outputs.update(_monitoring(settings, resource_group_name, cluster, cmk))
     outputs.update(
@@ -78,6 +94,63 @@ def deploy(settings: StackSettings) -> dict[str, Any]:
         connectionString=cluster.connection_string,
     )
     return outputs
+
+
+def _elastic_cluster(
+    settings: StackSettings,
+    cluster_group: pulumi.Input[str],
+    resource_group_name: pulumi.Input[str],
+    cmk: CmkResources | None,
+    outputs: dict[str, Any],
+) -> EncryptedElasticCluster:
+    """An elastic cluster; with geo-redundant backup and a customer-managed key, a second
+    identity, vault and key in the paired region encrypt the backups kept there."""
+    options = settings.elastic
+    geo = None
+    if cmk is not None and options.geo_redundant_backup:
+        region = options.backup_region(settings.location)
+        assert region is not None  # checked by the settings
+        geo = create_customer_managed_key(
+            f"{NAME}-geo",
+            region,
+            resource_group_name,
+            settings.geo_backup_cmk_options,
+            key_permissions=FLEXIBLE_KEY_PERMISSIONS,
+            trusted_services_only=True,
+        )
+        outputs.update(
+            geoBackupLocation=region,
+            geoBackupIdentityId=geo.identity.identity_id,
+            geoBackupVaultId=geo.vault.vault_id,
+            geoBackupKeyId=geo.key.key_id,
+            geoBackupKeyUri=geo.key.uri,
+        )
+    password = settings.cluster.administrator_login_password
+    cluster = EncryptedElasticCluster(
+        NAME,
+        ElasticClusterArgs(
+            **{
+                f.name: getattr(options, f.name)
+                for f in dataclasses.fields(options)
+                if f.name not in FIREWALL_FIELDS
+            },
+            firewall_rules=settings.cluster.firewall_rules,
+            allow_azure_services=settings.cluster.allow_azure_services,
+            allow_all_internet=settings.cluster.allow_all_internet,
+            resource_group_name=cluster_group,
+            location=settings.location,
+            cluster_name=settings.cluster_physical_name,
+            customer_managed_key=cmk.customer_managed_key if cmk else None,
+            geo_backup_key=geo.customer_managed_key if geo else None,
+            administrator_login_password=pulumi.Output.secret(password) if password else None,
+            protect=settings.protect,
+            lock=settings.lock,
+            tags=settings.tags,
+        ),
+    )
+    if cmk is not None:
+        outputs["primaryKeyStatus"] = cluster.primary_key_status
+    return cluster
 
 
 def _cluster(
@@ -144,7 +217,7 @@ def _cluster(
 def _monitoring(
     settings: StackSettings,
     resource_group_name: pulumi.Input[str],
-    cluster: EncryptedCosmosPgCluster,
+    cluster: EncryptedCosmosPgCluster | EncryptedElasticCluster,
     cmk: CmkResources,
 ) -> dict[str, Any]:
     options = settings.monitoring

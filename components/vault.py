@@ -32,6 +32,20 @@ class VaultSku(StrEnum):
     """Also HSM-protected keys (``RSA-HSM``)."""
 
 
+class PermissionModel(StrEnum):
+    """How the vault grants the cluster's identity its key permissions."""
+
+    ACCESS_POLICY = "accessPolicy"
+    """A standalone access policy (what Cosmos DB for PostgreSQL's how-to requires)."""
+    RBAC = "rbac"
+    """Azure RBAC: the role "Key Vault Crypto Service Encryption User" on the vault (what
+    flexible server and elastic clusters recommend)."""
+
+
+# Built-in role: "Key Vault Crypto Service Encryption User" (read key metadata, wrap and
+# unwrap): the role the flexible-server data-encryption docs name.
+CRYPTO_SERVICE_ENCRYPTION_USER = "e147488a-f6f5-4113-8e2d-b22465e65bf6"
+
 # The service requires 90 days and the setting cannot change after creation.
 SOFT_DELETE_RETENTION_DAYS = 90
 # Least privilege: exactly what the service needs to wrap and unwrap its data key.
@@ -46,6 +60,7 @@ VAULT_NAME = matches(
     "a letter or digit",
 )
 VAULT_SKU = one_of(*VaultSku)
+PERMISSION_MODEL = one_of(*PermissionModel)
 SOFT_DELETE_RETENTION = one_of(SOFT_DELETE_RETENTION_DAYS)
 
 
@@ -83,8 +98,15 @@ class VaultOptions:
     Default: True. False only with ``existing_id``, when the vault's owners grant ``get``,
     ``wrapKey`` and ``unwrapKey`` themselves."""
 
+    permission_model: PermissionModel = PermissionModel.ACCESS_POLICY
+    """``accessPolicy`` (a standalone access policy) or ``rbac`` (a role assignment; the vault
+    uses the RBAC permission model). Default: ``accessPolicy``, which Cosmos DB for
+    PostgreSQL requires; elastic clusters accept both. Set at creation: changing it on an
+    existing vault is refused."""
+
     def problems(self) -> list[Problem]:
         problems = check("sku", self.sku, VAULT_SKU)
+        problems += check("permission_model", self.permission_model, PERMISSION_MODEL)
         problems += check(
             "soft_delete_retention_days", self.soft_delete_retention_days, SOFT_DELETE_RETENTION
         )
@@ -100,7 +122,9 @@ class VaultOptions:
                     getattr(self, name),
                     refs={"existing": "existing_id"},
                 )
-                for name in fields_set(self, ("name", "sku", "soft_delete_retention_days"))
+                for name in fields_set(
+                    self, ("name", "sku", "soft_delete_retention_days", "permission_model")
+                )
             ]
         elif not self.manage_access_policy:
             problems.append(
@@ -138,6 +162,17 @@ class CmkVaultArgs(VaultOptions):
     tenant_id: pulumi.Input[str] | None = None
     """Entra tenant of the vault and the access policy. Default: None, the tenant of the
     credentials running Pulumi (``authorization.get_client_config``)."""
+
+    key_permissions: tuple[str, ...] = CMK_KEY_PERMISSIONS
+    """Key permissions of the access policy. Default: ``get``, ``wrapKey``, ``unwrapKey``
+    (Cosmos DB for PostgreSQL); flexible server's access-policy model also lists ``list``."""
+
+    trusted_services_only: bool = False
+    """Close the vault to public networks, letting through only trusted Microsoft services
+    (``publicNetworkAccess`` Disabled, firewall default Deny, bypass ``AzureServices``), as
+    flexible server's data-encryption docs recommend. Default: False: Cosmos DB for
+    PostgreSQL requires "public access from all networks". The key is still created through
+    Azure Resource Manager, which the vault's firewall does not govern."""
 
     protect: bool | None = None
     """Protect the vault from deletion and retain it in Azure if it leaves the stack.
@@ -183,14 +218,16 @@ class CmkVault(pulumi.ComponentResource):
     """A Key Vault with every property customer-managed keys require, plus a standalone
     access policy for the cluster's identity.
 
-    The vault has soft delete and purge protection on, 90-day soft-delete retention and the
-    access-policy permission model (``enableRbacAuthorization`` false). It allows public
-    network access from all networks: Cosmos DB for PostgreSQL requires that of a CMK vault.
-    The identity is granted through a standalone ``keyvault.AccessPolicy`` and never through
-    inline policies, since the two overwrite each other. The access policy is retained on
-    delete: removing it from the stack (``manage_access_policy`` false, a destroy) never
-    revokes the identity's permissions, which the provider's delete would do even when
-    someone else granted the same ones.
+    The vault has soft delete and purge protection on and 90-day soft-delete retention. By
+    default it uses the access-policy permission model and allows public network access from
+    all networks, as Cosmos DB for PostgreSQL requires of a CMK vault; the identity is granted
+    through a standalone ``keyvault.AccessPolicy``, never through inline policies, since the
+    two overwrite each other. With ``permission_model`` rbac the grant is the role "Key Vault
+    Crypto Service Encryption User" on the vault instead, and ``trusted_services_only`` closes
+    the vault to all but trusted Microsoft services (both for elastic clusters). The grant is
+    retained on delete: removing it from the stack (``manage_access_policy`` false, a
+    destroy) never revokes the identity's permissions, which the provider's delete would do
+    even when someone else granted the same ones.
     """
 
     vault_id: pulumi.Output[str]
@@ -224,6 +261,7 @@ class CmkVault(pulumi.ComponentResource):
             opts=pulumi.InvokeOutputOptions(parent=self)
         )
         tenant_id = args.tenant_id if args.tenant_id is not None else client.tenant_id
+        rbac = args.permission_model == PermissionModel.RBAC
         grants = args.grantee_principal_id is not None and args.manage_access_policy
 
         if args.existing_id:
@@ -270,10 +308,11 @@ class CmkVault(pulumi.ComponentResource):
                     enable_soft_delete=True,
                     soft_delete_retention_in_days=args.soft_delete_retention_days,
                     enable_purge_protection=True,
-                    enable_rbac_authorization=False,
-                    public_network_access="Enabled",
+                    enable_rbac_authorization=rbac,
+                    public_network_access="Disabled" if args.trusted_services_only else "Enabled",
                     network_acls=keyvault.NetworkRuleSetArgs(
-                        default_action="Allow", bypass="AzureServices"
+                        default_action="Deny" if args.trusted_services_only else "Allow",
+                        bypass="AzureServices",
                     ),
                 ),
                 tags=dict(args.tags) or None,
@@ -287,7 +326,29 @@ class CmkVault(pulumi.ComponentResource):
 
         self.access_policy: keyvault.AccessPolicy | None = None
         """The grant for ``grantee_principal_id``; depend on it before using the key."""
-        if grants:
+        self.role_assignment: authorization.RoleAssignment | None = None
+        """The RBAC grant (``permission_model`` rbac)."""
+        if grants and rbac:
+            self.role_assignment = authorization.RoleAssignment(
+                f"{name}-crypto-user",
+                scope=vault.id,
+                role_definition_id=client.subscription_id.apply(
+                    lambda sub: (
+                        f"/subscriptions/{sub}/providers/Microsoft.Authorization/"
+                        f"roleDefinitions/{CRYPTO_SERVICE_ENCRYPTION_USER}"
+                    )
+                ),
+                principal_id=args.grantee_principal_id,
+                principal_type="ServicePrincipal",
+                # Its delete would revoke the permissions: leaving the stack must not.
+                opts=child_options(
+                    self,
+                    retain_on_delete=True,
+                    ignore_changes=["principalId"] if args.grantee_id is not None else (),
+                    replacement_trigger=args.grantee_id,
+                ),
+            )
+        elif grants:
             self.access_policy = keyvault.AccessPolicy(
                 f"{name}-access",
                 vault_name=vault_name,
@@ -295,7 +356,7 @@ class CmkVault(pulumi.ComponentResource):
                 policy=keyvault.AccessPolicyEntryArgs(
                     tenant_id=tenant_id,
                     object_id=args.grantee_principal_id,
-                    permissions=keyvault.PermissionsArgs(keys=list(CMK_KEY_PERMISSIONS)),
+                    permissions=keyvault.PermissionsArgs(keys=list(args.key_permissions)),
                 ),
                 # Its delete would revoke the permissions: leaving the stack must not.
                 opts=child_options(
@@ -329,8 +390,9 @@ class CmkVault(pulumi.ComponentResource):
 
     @property
     def grant(self) -> list[pulumi.Resource]:
-        """What a user of the key must wait for: the access policy, when this vault grants."""
-        return [self.access_policy] if self.access_policy is not None else []
+        """What a user of the key must wait for: the access policy or the role assignment,
+        when this vault grants."""
+        return [g for g in (self.access_policy, self.role_assignment) if g is not None]
 
 
 def _check_autoname(component_name: str) -> None:

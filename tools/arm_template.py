@@ -55,6 +55,17 @@ ARM_TYPES: dict[str, ArmType] = {
         "2023-03-02-preview",
         ("clusterName", "firewallRuleName"),
     ),
+    "azure-native:dbforpostgresql:Server": ArmType(
+        "Microsoft.DBforPostgreSQL/flexibleServers", "2025-08-01", ("serverName",)
+    ),
+    "azure-native:dbforpostgresql:FirewallRule": ArmType(
+        "Microsoft.DBforPostgreSQL/flexibleServers/firewallRules",
+        "2025-08-01",
+        ("serverName", "firewallRuleName"),
+    ),
+    "azure-native:authorization:RoleAssignment": ArmType(
+        "Microsoft.Authorization/roleAssignments", "2022-04-01", ("roleAssignmentName",), "scope"
+    ),
     "azure-native:monitor:ActionGroup": ArmType(
         "Microsoft.Insights/actionGroups", "2024-10-01-preview", ("actionGroupName",)
     ),

@@ -50,6 +50,11 @@ NAME_PARAMETERS: dict[str, tuple[str, str, str]] = {
         f"{_KV}/keys.json",
         f"{_RG_PATH}/Microsoft.KeyVault/vaults/{{vaultName}}/keys/{{keyName}}",
     ),
+    "azure-native:dbforpostgresql:Server": (
+        "serverName",
+        f"{_PG}/Servers.json",
+        f"{_RG_PATH}/Microsoft.DBforPostgreSQL/flexibleServers/{{serverName}}",
+    ),
     "azure-native:dbforpostgresql:ServerGroupCluster": (
         "clusterName",
         f"{_HSC}/postgresqlhsc.json",
@@ -59,10 +64,13 @@ NAME_PARAMETERS: dict[str, tuple[str, str, str]] = {
 
 
 def _parameter(spec_file: str, path: str, prop: str) -> dict[str, Any]:
-    spec = json.loads((SPECIFICATION / spec_file).read_text())
+    location = SPECIFICATION / spec_file
+    spec = json.loads(location.read_text())
     for parameter in spec["paths"][path]["put"]["parameters"]:
-        if "$ref" in parameter and parameter["$ref"].startswith("#/parameters/"):
-            parameter = spec["parameters"][parameter["$ref"].rsplit("/", 1)[1]]
+        if "$ref" in parameter:
+            file, _, fragment = parameter["$ref"].partition("#")
+            owner = json.loads((location.parent / file).resolve().read_text()) if file else spec
+            parameter = owner["parameters"][fragment.rsplit("/", 1)[1]]
         if parameter.get("name") == prop:
             return {
                 k: parameter[k] for k in ("minLength", "maxLength", "pattern") if k in parameter

@@ -50,6 +50,7 @@ SPECS = Path(__file__).resolve().parent.parent / "contracts" / "azure-rest-api-s
 SPECIFICATION = SPECS / "specification"
 
 _HSC = "postgresqlhsc/resource-manager/Microsoft.DBforPostgreSQL/preview/2023-03-02-preview"
+_PG = "postgresql/resource-manager/Microsoft.DBforPostgreSQL/stable/2025-08-01"
 _KV = "keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01"
 _MSI = "msi/resource-manager/Microsoft.ManagedIdentity/stable/2023-01-31"
 _MON = "monitor/resource-manager/Microsoft.Insights"
@@ -93,6 +94,19 @@ CONTRACTS: dict[str, Contract] = {
         "clusterName",
         "resourceGroupName",
         top_level=("location", "tags", "identity"),
+    ),
+    "azure-native:dbforpostgresql:Server": _contract(
+        f"{_PG}/Servers.json#/definitions/Server",
+        "serverName",
+        "resourceGroupName",
+        top_level=("location", "tags", "identity", "sku"),
+    ),
+    "azure-native:dbforpostgresql:FirewallRule": _contract(
+        f"{_PG}/FirewallRules.json#/definitions/FirewallRule",
+        "serverName",
+        "firewallRuleName",
+        "resourceGroupName",
+        top_level=(),
     ),
     "azure-native:keyvault:Vault": _contract(
         f"{_KV}/keyvault.json#/definitions/VaultCreateOrUpdateParameters",

@@ -92,6 +92,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Existing resource group to deploy into. Empty: create `rg-cmkpg-<stack>`.",
     ),
     _s(
+        "service",
+        "string",
+        "service",
+        "cosmosPostgres (Azure Cosmos DB for PostgreSQL) or elasticCluster (an elastic cluster "
+        "on Azure Database for PostgreSQL flexible server, its successor). Set at creation.",
+    ),
+    _s(
         "encryption",
         "string",
         "encryption",
@@ -151,6 +158,13 @@ SETTINGS: tuple[Setting, ...] = (
         "cmk.vault.manage_access_policy",
         "Create the identity's access policy, also on an existing vault. false (existing vault "
         "only): the vault's owners grant get, wrapKey and unwrapKey themselves.",
+    ),
+    _s(
+        "vault.permissionModel",
+        "string",
+        "cmk.vault.permission_model",
+        "accessPolicy (a standalone access policy) or rbac (the role Key Vault Crypto Service "
+        "Encryption User; elasticCluster only). Set at creation.",
     ),
     _s("key.name", "string", "cmk.key.name", "Key name in the vault. Empty: `cmkpg-key`."),
     _s(
@@ -313,6 +327,68 @@ SETTINGS: tuple[Setting, ...] = (
         "Password of the citus administrator; set it with --secret. Empty: a random "
         "32-character password is generated.",
         secret=True,
+    ),
+    _s(
+        "elastic.nodeCount",
+        "integer",
+        "elastic.node_count",
+        "elasticCluster: nodes of the cluster, 2-20.",
+    ),
+    _s(
+        "elastic.computeSize",
+        "string",
+        "elastic.compute_size",
+        "elasticCluster: compute size of every node, e.g. Standard_D4ds_v5.",
+    ),
+    _s(
+        "elastic.computeTier",
+        "string",
+        "elastic.compute_tier",
+        "elasticCluster: Burstable, GeneralPurpose or MemoryOptimized (matching the size).",
+    ),
+    _s(
+        "elastic.storageGb",
+        "integer",
+        "elastic.storage_gb",
+        "elasticCluster: storage per node in GiB, a Premium SSD size from 32 to 32767.",
+    ),
+    _s(
+        "elastic.highAvailability",
+        "string",
+        "elastic.high_availability",
+        "elasticCluster: Disabled, ZoneRedundant or SameZone.",
+    ),
+    _s(
+        "elastic.databaseName",
+        "string",
+        "elastic.database_name",
+        "elasticCluster: name of the one database, set at creation.",
+    ),
+    _s(
+        "elastic.administratorLogin",
+        "string",
+        "elastic.administrator_login",
+        "elasticCluster: administrator login, set at creation.",
+    ),
+    _s(
+        "elastic.backupRetentionDays",
+        "integer",
+        "elastic.backup_retention_days",
+        "elasticCluster: point-in-time restore window, 7-35 days.",
+    ),
+    _s(
+        "elastic.geoRedundantBackup",
+        "boolean",
+        "elastic.geo_redundant_backup",
+        "elasticCluster: also keep backups in the paired region; with customerManaged they get "
+        "their own identity, vault and key there. Set at creation.",
+    ),
+    _s(
+        "elastic.geoBackupLocation",
+        "string",
+        "elastic.geo_backup_location",
+        "elasticCluster: region of the geo-redundant backups. Empty: the paired region (the "
+        "only one accepted).",
     ),
     _s(
         "monitoring.enabled",

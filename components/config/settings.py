@@ -9,9 +9,11 @@ by attribute path (``cmk.key.size``); the config layer renames them to config ke
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from ..cluster import (
     CLUSTER_NAME,
@@ -25,10 +27,13 @@ from ..cluster import (
     source_cluster_id,
 )
 from ..cmk import CmkOptions
+from ..elastic import ElasticClusterOptions
+from ..firewall import FIREWALL_FIELDS
 from ..monitoring import MonitoringOptions
 from ..regions import location_problems
 from ..resource_ids import COSMOS_PG_CLUSTER, parse_arm_id
-from ..validation import Problem, check, fields_set, is_default, matches, now_or_current
+from ..validation import Problem, check, fields_set, is_default, matches, now_or_current, one_of
+from ..vault import PermissionModel
 
 NAMESPACE = "cmkpg"
 RESOURCE_GROUP_NAME = matches(
@@ -37,6 +42,29 @@ RESOURCE_GROUP_NAME = matches(
 )
 _TAG_NAME_FORBIDDEN = set("<>%&\\?/")
 MAX_TAGS = 50
+
+
+class Service(StrEnum):
+    """The kind of cluster a stack runs."""
+
+    COSMOS_POSTGRES = "cosmosPostgres"
+    """Azure Cosmos DB for PostgreSQL (``serverGroupsv2``): no longer for new projects."""
+    ELASTIC_CLUSTER = "elasticCluster"
+    """Elastic cluster on Azure Database for PostgreSQL flexible server, its successor."""
+
+
+SERVICE = one_of(*Service)
+# Flexible server's access-policy model: "grant ... get ... list ... wrapKey ... unwrapKey".
+FLEXIBLE_KEY_PERMISSIONS = ("get", "list", "wrapKey", "unwrapKey")
+# cluster.* settings that only a Cosmos DB for PostgreSQL cluster has (the firewall, the name
+# and the password serve both kinds).
+COSMOS_ONLY = (
+    "sizing",
+    "postgresql_version",
+    "citus_version",
+    "database_name",
+    "enable_geo_backup",
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,6 +99,10 @@ class StackSettings:
     resource_group_name: str | None = None
     """Existing resource group to deploy into. Default: None, create ``rg-cmkpg-<stack>``."""
 
+    service: Service = Service.COSMOS_POSTGRES
+    """``cosmosPostgres`` (Azure Cosmos DB for PostgreSQL) or ``elasticCluster`` (an elastic
+    cluster on flexible server). Default: cosmosPostgres. Set at creation."""
+
     encryption: EncryptionMode = EncryptionMode.CUSTOMER_MANAGED
     """``customerManaged`` (identity, vault, key and a CMK-encrypted cluster) or
     ``serviceManaged`` (the cluster only). Default: customerManaged."""
@@ -94,6 +126,9 @@ class StackSettings:
     cluster: ClusterOptions = field(default_factory=ClusterOptions)
     """Sizing, versions, database, password and firewall of the cluster."""
 
+    elastic: ElasticClusterOptions = field(default_factory=ElasticClusterOptions)
+    """Nodes, compute, storage, HA, database and backups of an elastic cluster."""
+
     monitoring_enabled: bool = True
     """Alerts and audit logs (customerManaged stacks only). Default: True."""
 
@@ -114,6 +149,10 @@ class StackSettings:
     @property
     def customer_managed(self) -> bool:
         return self.encryption == EncryptionMode.CUSTOMER_MANAGED
+
+    @property
+    def elastic_cluster(self) -> bool:
+        return self.service == Service.ELASTIC_CLUSTER
 
     @property
     def create_resource_group(self) -> bool:
@@ -137,6 +176,18 @@ class StackSettings:
             protect=self.protect,
             lock=self.lock,
             tags=self.tags,
+        )
+
+    @property
+    def geo_backup_cmk_options(self) -> CmkOptions:
+        """The chain for an elastic cluster's geo-redundant backups: the primary's settings,
+        with names left to the provider (a vault name is global, an identity must differ)."""
+        options = self.cmk_options
+        return dataclasses.replace(
+            options,
+            identity=dataclasses.replace(options.identity, name=None),
+            vault=dataclasses.replace(options.vault, name=None),
+            key=dataclasses.replace(options.key, name=None),
         )
 
     @property
@@ -181,10 +232,75 @@ class StackSettings:
                 )
             )
         problems += check("encryption", self.encryption, ENCRYPTION)
+        problems += check("service", self.service, SERVICE)
         problems += _tag_problems(self.tags)
+        problems += self._service_problems()
         problems += self._cluster_problems()
         problems += self._encryption_problems()
         problems += self._source_problems()
+        return problems
+
+    def _service_problems(self) -> list[Problem]:
+        """Each service takes its own settings; the other's are refused, by name."""
+
+        def foreign(service: Service, hint: str = "") -> str:
+            return (
+                f"is set, but it applies to {service} clusters, and {{chosen}} is "
+                f"{self.service}; remove it{hint}"
+            )
+
+        chosen = {"chosen": "service"}
+        if not self.elastic_cluster:
+            problems = [
+                Problem(
+                    f"elastic.{name}",
+                    foreign(Service.ELASTIC_CLUSTER),
+                    getattr(self.elastic, name),
+                    refs=chosen,
+                )
+                for name in fields_set(self.elastic, _CHOSEN["elastic"])
+            ]
+            if self.cmk.vault.permission_model == PermissionModel.RBAC:
+                problems.append(
+                    Problem(
+                        "cmk.vault.permission_model",
+                        "is rbac, but Cosmos DB for PostgreSQL is granted its key through an "
+                        "access policy (its how-to documents no other model); use "
+                        "accessPolicy, or service elasticCluster",
+                        PermissionModel.RBAC.value,
+                    )
+                )
+            return problems
+        sizing = self.cluster.sizing
+        cosmos_only = [
+            (f"cluster.{name}", getattr(self.cluster, name))
+            for name in fields_set(self.cluster, COSMOS_ONLY)
+        ] + [
+            (f"cluster.sizing.{name}", getattr(sizing, name))
+            for name in fields_set(sizing, [f.name for f in dataclasses.fields(sizing)])
+        ]
+        problems = [
+            Problem(
+                where,
+                foreign(Service.COSMOS_POSTGRES, " (elastic.* sizes an elastic cluster)"),
+                value,
+                refs=chosen,
+            )
+            for where, value in cosmos_only
+        ]
+        problems += [p.within("elastic") for p in self.elastic.problems()]
+        problems += [p.within("elastic") for p in self.elastic.geo_region_problems(self.location)]
+        unsupported = "is not supported for elasticCluster stacks in this release; remove it"
+        problems += [
+            Problem(f"{kind}.source_cluster_id", unsupported, getattr(self, kind).source_cluster_id)
+            for kind in ("restore", "replica")
+            if getattr(self, kind).source_cluster_id
+        ]
+        problems += [
+            Problem(f"cmk.{part}.existing_id", unsupported, getattr(self.cmk, part).existing_id)
+            for part in ("identity", "vault", "key")
+            if getattr(self.cmk, part).existing_id
+        ]
         return problems
 
     def _cluster_problems(self) -> list[Problem]:
@@ -200,7 +316,9 @@ class StackSettings:
                     "",
                 )
             )
-        if geo := geo_backup_problem(self.customer_managed, self.cluster.enable_geo_backup):
+        if not self.elastic_cluster and (
+            geo := geo_backup_problem(self.customer_managed, self.cluster.enable_geo_backup)
+        ):
             problems.append(geo.within("cluster"))
         return problems
 
@@ -322,9 +440,19 @@ class StackSettings:
 # The fields of each part that a stack "sets" when they differ from their defaults.
 _CHOSEN = {
     "identity": ("name", "existing_id"),
-    "vault": ("name", "sku", "soft_delete_retention_days", "existing_id", "manage_access_policy"),
+    "vault": (
+        "name",
+        "sku",
+        "soft_delete_retention_days",
+        "existing_id",
+        "manage_access_policy",
+        "permission_model",
+    ),
     "key": ("name", "key_type", "size", "not_before", "expires_on", "existing_id", "rotation"),
     "monitoring": ("emails", "webhooks", "log_analytics_workspace_id", "log_retention_days"),
+    "elastic": tuple(
+        f.name for f in dataclasses.fields(ElasticClusterOptions) if f.name not in FIREWALL_FIELDS
+    ),
 }
 
 
@@ -374,4 +502,12 @@ def _default_of(owner: object, name: str) -> object:
     raise LookupError(f"{owner_type.__name__} has no field {name}")
 
 
-__all__ = ["NAMESPACE", "SourceSettings", "StackSettings", "default_at", "is_default"]
+__all__ = [
+    "FLEXIBLE_KEY_PERMISSIONS",
+    "NAMESPACE",
+    "Service",
+    "SourceSettings",
+    "StackSettings",
+    "default_at",
+    "is_default",
+]

@@ -124,6 +124,9 @@ class AzureMocks(pulumi.runtime.Mocks):
             "azure-native:monitor:DiagnosticSetting": self._diagnostic_setting,
             "azure-native:operationalinsights:Workspace": self._workspace,
             "azure-native:dbforpostgresql:ServerGroupFirewallRule": self._firewall_rule,
+            "azure-native:dbforpostgresql:Server": self._server,
+            "azure-native:dbforpostgresql:FirewallRule": self._server_firewall_rule,
+            "azure-native:authorization:RoleAssignment": self._role_assignment,
             "azure-native:eventgrid:SystemTopic": self._system_topic,
             "azure-native:eventgrid:SystemTopicEventSubscription": self._event_subscription,
         }
@@ -139,28 +142,32 @@ class AzureMocks(pulumi.runtime.Mocks):
                 "tenantId": self.tenant_id,
             }, []
         if args.token == "azure-native:dbforpostgresql:getServerGroupCluster":
-            return self._get_cluster(args.args)
+            return self._get_deployed(
+                args.args, "ServerGroupCluster", "serverGroupsv2", "clusterName"
+            )
+        if args.token == "azure-native:dbforpostgresql:getServer":
+            return self._get_deployed(args.args, "Server", "flexibleServers", "serverName")
         raise NotImplementedError(f"the offline engine has no answer for invoke {args.token}")
 
-    def _get_cluster(self, args: State) -> tuple[State, list[tuple[str, str]]]:
-        """What ARM answers a GET of the cluster: the deployed one, or a 404 worded as the
-        provider relays it (azcore's ``ResponseError``)."""
-        group, name = str(args.get("resourceGroupName")), str(args.get("clusterName"))
-        cluster = None
+    def _get_deployed(
+        self, args: State, kind: str, arm_type: str, name_arg: str
+    ) -> tuple[State, list[tuple[str, str]]]:
+        """What ARM answers a GET of a deployed cluster: the deployed one, or a 404 worded as
+        the provider relays it (azcore's ``ResponseError``)."""
+        group, name = str(args.get("resourceGroupName")), str(args.get(name_arg))
+        found = None
         if self.deployment is not None:
-            cluster = self.deployment.find(
-                "azure-native:dbforpostgresql:ServerGroupCluster", name=name
-            )
+            found = self.deployment.find(f"azure-native:dbforpostgresql:{kind}", name=name)
         in_group = f"/resourcegroups/{group.lower()}/"
-        if cluster is not None and in_group in (cluster.id or "").lower():
-            return {**wire.unwrap(cluster.outputs), "id": cluster.id}, []
-        url = self._arm_id(group, "Microsoft.DBforPostgreSQL", "serverGroupsv2", name)
+        if found is not None and in_group in (found.id or "").lower():
+            return {**wire.unwrap(found.outputs), "id": found.id}, []
+        url = self._arm_id(group, "Microsoft.DBforPostgreSQL", arm_type, name)
         return {}, [
             (
                 "",
                 f"GET https://management.azure.com{url}\nRESPONSE 404: 404 Not Found\n"
                 f"ERROR CODE: ResourceNotFound\nThe Resource "
-                f"'Microsoft.DBforPostgreSQL/serverGroupsv2/{name}' under resource group "
+                f"'Microsoft.DBforPostgreSQL/{arm_type}/{name}' under resource group "
                 f"'{group}' was not found.",
             )
         ]
@@ -345,6 +352,75 @@ class AzureMocks(pulumi.runtime.Mocks):
         if "dataEncryption" not in state:
             state["dataEncryption"] = {"type": "SystemManaged"}
         return rid, state
+
+    def _server(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
+        """A flexible server (an elastic cluster when it has ``cluster``)."""
+        name = self._autoname(args, "serverName")
+        rid = self._arm_id(
+            args.inputs["resourceGroupName"], "Microsoft.DBforPostgreSQL", "flexibleServers", name
+        )
+        state = dict(args.inputs)
+        identity = args.inputs.get("identity")
+        if identity:
+            state["identity"] = {
+                "type": identity.get("type"),
+                "tenantId": self.tenant_id,
+                "userAssignedIdentities": {
+                    uid: {
+                        "principalId": placeholder_guid(f"principal:{uid.lower()}"),
+                        "clientId": placeholder_guid(f"client:{uid.lower()}"),
+                    }
+                    for uid in identity.get("userAssignedIdentities") or {}
+                },
+            }
+        encryption = dict(args.inputs.get("dataEncryption") or {"type": "SystemManaged"})
+        if encryption.get("type") == "AzureKeyVault":
+            encryption["primaryEncryptionKeyStatus"] = "Valid"
+            if encryption.get("geoBackupKeyURI"):
+                encryption["geoBackupEncryptionKeyStatus"] = "Valid"
+        backup = dict(args.inputs.get("backup") or {})
+        backup.setdefault("earliestRestoreDate", "2026-01-01T00:00:00Z")
+        state.update(
+            name=name,
+            type="Microsoft.DBforPostgreSQL/flexibleServers",
+            fullyQualifiedDomainName=f"{name}.postgres.database.azure.com",
+            state="Ready",
+            minorVersion="5",
+            replicationRole="Primary",
+            replicaCapacity=1,
+            dataEncryption=encryption,
+            backup=backup,
+            privateEndpointConnections=[],
+        )
+        return rid, state
+
+    def _server_firewall_rule(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
+        name = args.inputs["firewallRuleName"]
+        rid = self._arm_id(
+            args.inputs["resourceGroupName"],
+            "Microsoft.DBforPostgreSQL",
+            "flexibleServers",
+            args.inputs["serverName"],
+            "firewallRules",
+            name,
+        )
+        return rid, {
+            **args.inputs,
+            "name": name,
+            "type": "Microsoft.DBforPostgreSQL/flexibleServers/firewallRules",
+        }
+
+    def _role_assignment(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
+        # azure-native names a role assignment with a generated GUID.
+        name = args.inputs.get("roleAssignmentName") or placeholder_guid(self._seed(args))
+        scope = str(args.inputs["scope"]).rstrip("/")
+        rid = f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}"
+        return rid, {
+            **args.inputs,
+            "name": name,
+            "type": "Microsoft.Authorization/roleAssignments",
+            "principalType": args.inputs.get("principalType", "ServicePrincipal"),
+        }
 
     def _random_password(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, State]:
         seed = digest(self._seed(args), 24)

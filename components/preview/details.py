@@ -138,7 +138,42 @@ def _workspace(inputs: Inputs) -> list[str]:
     ]
 
 
+def _server(inputs: Inputs) -> list[str]:
+    sku, storage = inputs.get("sku") or {}, inputs.get("storage") or {}
+    cluster, backup = inputs.get("cluster") or {}, inputs.get("backup") or {}
+    ha = (inputs.get("highAvailability") or {}).get("mode")
+    lines = [
+        f"elastic cluster: {cluster.get('clusterSize')} nodes x {sku.get('name')} "
+        f"({sku.get('tier')}), {storage.get('storageSizeGB')} GiB each, autogrow "
+        f"{storage.get('autoGrow')}",
+        f"high availability {ha}, PostgreSQL {inputs.get('version')}, database "
+        f"{cluster.get('defaultDatabaseName')}, administrator {inputs.get('administratorLogin')}",
+        f"backups {backup.get('backupRetentionDays')} days, geo-redundant "
+        f"{backup.get('geoRedundantBackup')}",
+    ]
+    encryption = inputs.get("dataEncryption") or {}
+    if encryption.get("type") == "AzureKeyVault":
+        lines.append(f"encryption: customer-managed key {encryption.get('primaryKeyURI')}")
+        if encryption.get("geoBackupKeyURI"):
+            lines.append(f"geo-backup key {encryption.get('geoBackupKeyURI')}")
+    else:
+        lines.append("encryption: service-managed keys")
+    return lines
+
+
+_ROLES = {"e147488a-f6f5-4113-8e2d-b22465e65bf6": "Key Vault Crypto Service Encryption User"}
+
+
+def _role_assignment(inputs: Inputs) -> list[str]:
+    role = str(inputs.get("roleDefinitionId", "")).rsplit("/", 1)[-1]
+    role = _ROLES.get(role, role)
+    return [f"principal {inputs.get('principalId')}: role {role} on {inputs.get('scope')}"]
+
+
 _BY_TYPE: dict[str, Callable[[Inputs], list[str]]] = {
+    "azure-native:dbforpostgresql:Server": _server,
+    "azure-native:dbforpostgresql:FirewallRule": _firewall_rule,
+    "azure-native:authorization:RoleAssignment": _role_assignment,
     "azure-native:dbforpostgresql:ServerGroupCluster": _cluster,
     "azure-native:dbforpostgresql:ServerGroupFirewallRule": _firewall_rule,
     "azure-native:keyvault:Key": _key,
@@ -155,16 +190,12 @@ def details(resource: Registration) -> list[str]:
         return []
     inputs = resource.inputs
     lines = list(_BY_TYPE.get(resource.type, lambda _: [])(inputs))
+    location = inputs.get("location")
+    if isinstance(location, str) and location.lower() != "global":
+        lines.append(f"region {location}")
     tags = inputs.get("tags")
     if isinstance(tags, dict) and tags:
         lines.append("tags: " + ", ".join(f"{k}={v}" for k, v in sorted(tags.items())))
     elif tags == wire.SECRET:
         lines.append("tags: [secret]")
-    if resource.protect or resource.retain_on_delete:
-        kept = [
-            w
-            for w, on in (("protected", resource.protect), ("retained", resource.retain_on_delete))
-            if on
-        ]
-        lines.append(" and ".join(kept))
-    return lines
+    return lines  # protect and retain are in the row's Info column
