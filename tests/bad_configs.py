@@ -643,4 +643,111 @@ CASES: list[BadConfig] = [
         "cmkpg:monitoring.emails: [dba-oncall@example.com] is set, but encryption is "
         "serviceManaged",
     ),
+    # -- the service, and elastic clusters ---------------------------------------------------
+    BadConfig(
+        "service-unknown",
+        {"service": "flexibleServer"},
+        "cmkpg:service: flexibleServer is not allowed; use cosmosPostgres or elasticCluster",
+    ),
+    BadConfig(
+        "elastic-settings-on-cosmos",
+        {"elastic.nodeCount": 4},
+        "cmkpg:elastic.nodeCount: 4 is set, but it applies to elasticCluster clusters, and "
+        "cmkpg:service is cosmosPostgres; remove it",
+    ),
+    BadConfig(
+        "rbac-on-cosmos",
+        {"vault.permissionModel": "rbac"},
+        "cmkpg:vault.permissionModel: rbac is rbac, but Cosmos DB for PostgreSQL is granted its "
+        "key through an access policy",
+    ),
+    BadConfig(
+        "permission-model-unknown",
+        {"service": "elasticCluster", "vault.permissionModel": "roles"},
+        "cmkpg:vault.permissionModel: roles is not allowed; use accessPolicy or rbac",
+    ),
+    BadConfig(
+        "cosmos-sizing-on-elastic",
+        {"service": "elasticCluster", "cluster.coordinatorVCores": 8},
+        "cmkpg:cluster.coordinatorVCores: 8 is set, but it applies to cosmosPostgres clusters, "
+        "and cmkpg:service is elasticCluster; remove it (elastic.* sizes an elastic cluster)",
+    ),
+    BadConfig(
+        "elastic-too-few-nodes",
+        {"service": "elasticCluster", "elastic.nodeCount": 1},
+        "cmkpg:elastic.nodeCount: 1 is out of range; use 2..20",
+    ),
+    BadConfig(
+        "elastic-compute-size-malformed",
+        {"service": "elasticCluster", "elastic.computeSize": "D4ds_v5"},
+        "cmkpg:elastic.computeSize: D4ds_v5 is not valid; use a compute size such as "
+        "Standard_D4ds_v5",
+    ),
+    BadConfig(
+        "elastic-compute-tier-unknown",
+        {"service": "elasticCluster", "elastic.computeTier": "Premium"},
+        "cmkpg:elastic.computeTier: Premium is not allowed; use Burstable, GeneralPurpose or "
+        "MemoryOptimized",
+    ),
+    BadConfig(
+        "elastic-storage-not-a-disk-size",
+        {"service": "elasticCluster", "elastic.storageGb": 100},
+        "cmkpg:elastic.storageGb: 100 is not allowed; use 32, 64, 128",
+    ),
+    BadConfig(
+        "elastic-ha-on-burstable",
+        {
+            "service": "elasticCluster",
+            "elastic.computeSize": "Standard_B2s",
+            "elastic.computeTier": "Burstable",
+            "elastic.highAvailability": "ZoneRedundant",
+        },
+        "cmkpg:elastic.highAvailability: ZoneRedundant is not available on Burstable compute",
+    ),
+    BadConfig(
+        "elastic-reserved-login",
+        {"service": "elasticCluster", "elastic.administratorLogin": "admin"},
+        "cmkpg:elastic.administratorLogin: admin is reserved by the service",
+    ),
+    BadConfig(
+        "elastic-backup-retention-too-long",
+        {"service": "elasticCluster", "elastic.backupRetentionDays": 60},
+        "cmkpg:elastic.backupRetentionDays: 60 is out of range; use 7..35",
+    ),
+    BadConfig(
+        "elastic-geo-backup-without-a-paired-region",
+        {
+            "service": "elasticCluster",
+            "location": "polandcentral",
+            "elastic.geoRedundantBackup": True,
+        },
+        "cmkpg:elastic.geoRedundantBackup: true is not available: polandcentral has no paired "
+        "region to hold the backups",
+    ),
+    BadConfig(
+        "elastic-geo-backup-elsewhere",
+        {
+            "service": "elasticCluster",
+            "elastic.geoRedundantBackup": True,
+            "elastic.geoBackupLocation": "francecentral",
+        },
+        "cmkpg:elastic.geoBackupLocation: francecentral is not westeurope's paired region "
+        "northeurope",
+    ),
+    BadConfig(
+        "elastic-geo-location-without-geo-backup",
+        {"service": "elasticCluster", "elastic.geoBackupLocation": "northeurope"},
+        "cmkpg:elastic.geoBackupLocation: northeurope is set, but "
+        "cmkpg:elastic.geoRedundantBackup is off; remove it",
+    ),
+    BadConfig(
+        "elastic-restore-unsupported",
+        {"service": "elasticCluster", **RESTORE},
+        "cmkpg:restore.sourceClusterId: /subscriptions/",
+    ),
+    BadConfig(
+        "elastic-existing-key-unsupported",
+        {"service": "elasticCluster", "key.existingId": KEY_ID},
+        "is not supported for elasticCluster stacks in this release; remove it",
+    ),
 ]

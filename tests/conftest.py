@@ -34,6 +34,7 @@ SMK = {"location": LOCATION, "encryption": "serviceManaged"}
 # Stack outputs: of every stack, of customer-managed ones, with monitoring, restore/replica.
 COMMON_OUTPUTS = {
     "location",
+    "service",
     "resourceGroupName",
     "encryption",
     "clusterId",
@@ -63,6 +64,15 @@ MONITORING_OUTPUTS = {
     "logAnalyticsWorkspaceId",
 }
 SOURCE_OUTPUTS = {"restoredFrom", "replicaOf"}
+# An elastic cluster with a customer-managed key, and with geo-redundant backup.
+ELASTIC_OUTPUTS = {"primaryKeyStatus"}
+GEO_BACKUP_OUTPUTS = {
+    "geoBackupLocation",
+    "geoBackupIdentityId",
+    "geoBackupVaultId",
+    "geoBackupKeyId",
+    "geoBackupKeyUri",
+}
 
 CLUSTER = "azure-native:dbforpostgresql:ServerGroupCluster"
 VAULT = "azure-native:keyvault:Vault"

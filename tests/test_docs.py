@@ -9,6 +9,8 @@ from conftest import (
     CLUSTER,
     CMK_OUTPUTS,
     COMMON_OUTPUTS,
+    ELASTIC_OUTPUTS,
+    GEO_BACKUP_OUTPUTS,
     IDENTITY,
     KEY,
     MONITORING_OUTPUTS,
@@ -52,7 +54,8 @@ def test_component_example_in_the_readme_runs():
 
 def test_readme_names_the_two_commands_and_every_stack_output():
     assert "make preview" in README and "make test" in README
-    for output in COMMON_OUTPUTS | CMK_OUTPUTS | MONITORING_OUTPUTS | SOURCE_OUTPUTS:
+    every = COMMON_OUTPUTS | CMK_OUTPUTS | MONITORING_OUTPUTS | SOURCE_OUTPUTS
+    for output in every | ELASTIC_OUTPUTS | GEO_BACKUP_OUTPUTS:
         assert f"`{output}`" in README, output
 
 
