@@ -23,9 +23,9 @@ so dependents see unknowns exactly where a real preview has them. Ported in beha
 * pulumi/pulumi ``sdk/go/common/apitype/core.go`` and ``pkg/resource/stack/deployment.go``:
   the checkpoint format (:func:`load_deployment`).
 
-What is not emulated is listed in the README ("What the offline update preview does not
-do"): provider schema defaults on added properties, ``x-ms-identifiers`` keyed arrays, the
-delete-before-replace cascade to dependents, and ``--refresh``.
+What is not emulated is listed in the README (section "Check a change against what is
+deployed"): provider schema defaults on added properties, ``x-ms-identifiers`` keyed arrays,
+the delete-before-replace cascade to dependents, and ``--refresh``.
 """
 
 from __future__ import annotations
