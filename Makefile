@@ -18,8 +18,11 @@ $(VENV)/.runtime-installed: requirements.txt
 	$(PIP) install -r requirements.txt
 	touch $@
 
-$(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
+# pulumi-policy pins protobuf 5 in its metadata but runs on the program's protobuf 6: it is
+# installed without its dependencies (requirements-policy.txt, hash-pinned).
+$(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt requirements-policy.txt
 	$(PIP) install -r requirements-dev.txt
+	$(PIP) install --no-deps -r requirements-policy.txt
 	touch $@
 
 ## Offline preview of a stack (default: dev) against the local mock engine.

@@ -1,6 +1,7 @@
 """Offline preview: run the real program for a stack against the local mock engine.
 
     cmkpg-preview [--project-dir DIR] [--stack NAME] [--config FILE] [--from FILE] [--json]
+                  [--policy-pack DIR [--policy-pack-config FILE]]
 
 Prints the plan the way ``pulumi preview`` does (resource tree, counts, stack outputs with
 secrets as ``[secret]``), or one JSON document with ``--json``. No Azure account, no
@@ -9,7 +10,8 @@ plan) it plans the update of what is deployed: same, update, replace, create, de
 Exit codes: 0 planned; 1 the program or a provider check failed; 2 invalid configuration
 (every problem on stderr, nothing on stdout); 3 the engine or the stack's guard refuses the
 change (a protected resource to replace or delete, or a change that would destroy the
-cluster's data), with the plan on stdout and the refusal on stderr.
+cluster's data), with the plan on stdout and the refusal on stderr; 4 a mandatory violation
+of a ``--policy-pack`` (:mod:`.policy`), printed after the plan as ``pulumi preview`` does.
 """
 
 from __future__ import annotations
@@ -28,13 +30,14 @@ from cmkpg.config import ConfigError
 from cmkpg.guard import ChangeRefused
 from cmkpg.validation import ValidationError
 
-from . import arm_body, engine, update
+from . import arm_body, engine, policy, update
 from .azure_mocks import SUBSCRIPTION_ID, TENANT_ID, AzureMocks
 from .backends import BACKENDS, Backend
 from .cli_config import StackConfigError, load_project, load_stack_config
 from .details import details
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID_CONFIG, EXIT_REFUSED = 0, 1, 2, 3
+EXIT_POLICY = 4  # a mandatory policy violation (--policy-pack)
 
 
 def plan_destroy(deployment: update.Deployment) -> engine.Plan:
@@ -474,6 +477,23 @@ def main(
         type=Path,
         help="directory of the Pulumi project (default: the current directory)",
     )
+    parser.add_argument(
+        "--policy-pack",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="run the CrossGuard policy pack in DIR against the plan, as `pulumi preview "
+        "--policy-pack` does (repeatable); exit 4 on a mandatory violation",
+    )
+    parser.add_argument(
+        "--policy-pack-config",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="JSON config of the --policy-pack at the same position",
+    )
     args = parser.parse_args(argv)
     organization = args.organization or (
         "my-org" if args.backend == "cloud" else engine.ORGANIZATION
@@ -481,6 +501,13 @@ def main(
 
     if args.destroy and not args.deployed:
         parser.error("--destroy needs --from: what is there to destroy")
+    if args.destroy and args.policy_pack:
+        parser.error("--policy-pack analyzes the program's resources, not --destroy")
+    try:
+        packs = policy.load_packs(args.policy_pack, args.policy_pack_config)
+    except policy.PolicyPackError as error:
+        err.writelines(f"error: {line}\n" for line in error.errors)
+        return error.exit_code
     try:
         deployment = update.load_deployment(args.deployed) if args.deployed else None
         if args.destroy and deployment is not None:
@@ -516,7 +543,13 @@ def main(
         err.write(f"error: the preview failed: {cause}\n")
         return EXIT_FAILED
 
-    return _report(plan, args.json, out, err, show_details=args.details)
+    code = _report(plan, args.json, out, err, show_details=args.details)
+    try:
+        mandatory = policy.enforce(packs, plan, err if args.json else out)
+    except policy.PolicyFailed as error:
+        err.writelines(f"error: {line}\n" for line in error.errors)
+        return error.exit_code
+    return code or (EXIT_POLICY if mandatory else EXIT_OK)
 
 
 def _report(
