@@ -14,7 +14,7 @@ import pulumi_random
 from pulumi_azure_native import dbforpostgresql
 
 from .base import child_options, delete_lock, resolve_protect, type_token
-from .firewall import FirewallOptions, FirewallRule
+from .firewall import FirewallOptions, FirewallRule, warn_when_closed
 from .regions import location_problems, normalize_region
 from .resource_ids import COSMOS_PG_CLUSTER, arm_id_rule, parse_arm_id
 from .validation import (
@@ -694,12 +694,7 @@ class EncryptedCosmosPgCluster(pulumi.ComponentResource):
             for rule in args.firewall()[0]
         ]
         """The firewall rules (none: nothing can connect yet)."""
-        if not self.firewall_rules:
-            pulumi.log.warn(
-                f"cluster {args.cluster_name} has no firewall rule: nothing can connect to it "
-                "yet (stack config: cluster.firewallRules)",
-                resource=self,
-            )
+        warn_when_closed(self, args.cluster_name, self.firewall_rules)
         self.lock: pulumi.CustomResource | None = (
             delete_lock(f"{name}-cluster-lock", self, cluster.id, "cluster") if args.lock else None
         )

@@ -33,7 +33,7 @@ from .cluster import (
     administrator_password,
     password_strength,
 )
-from .firewall import FirewallOptions
+from .firewall import FirewallOptions, warn_when_closed
 from .regions import PAIRED_REGION, location_problems, normalize_region
 from .validation import Problem, check, int_between, matches, one_of, raise_if
 
@@ -446,12 +446,7 @@ class EncryptedElasticCluster(pulumi.ComponentResource):
             for rule in rules
         ]
         """The firewall rules (none: nothing can connect yet)."""
-        if not rules:
-            pulumi.log.warn(
-                f"cluster {args.cluster_name} has no firewall rule: nothing can connect to it "
-                "yet (stack config: cluster.firewallRules)",
-                resource=self,
-            )
+        warn_when_closed(self, args.cluster_name, rules)
         self.lock: pulumi.CustomResource | None = (
             delete_lock(f"{name}-cluster-lock", self, server.id, "cluster") if args.lock else None
         )

@@ -9,8 +9,11 @@ rules ("concepts-backup", "concepts-read-replicas"): each takes its own.
 
 import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
 
 from .validation import Problem
 
@@ -79,6 +82,16 @@ class FirewallOptions:
             self.firewall_rules,
             allow_azure_services=self.allow_azure_services is True,
             allow_all_internet=self.allow_all_internet is True,
+        )
+
+
+def warn_when_closed(parent: Any, cluster_name: str, rules: Sequence[object]) -> None:
+    """One line in the plan when a cluster gets no firewall rule: nothing can connect yet."""
+    if not rules:
+        pulumi.log.warn(
+            f"cluster {cluster_name} has no firewall rule: nothing can connect to it yet "
+            "(stack config: cluster.firewallRules)",
+            resource=parent,
         )
 
 
