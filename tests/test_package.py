@@ -34,16 +34,21 @@ from cmkpg import (
     CmkKeyArgs,
     CmkMonitoringArgs,
     CmkVaultArgs,
+    ComputeTier,
     CustomerManagedKey,
+    ElasticClusterArgs,
     EncryptedClusterRestoreArgs,
     EncryptedCosmosPgClusterArgs,
     EncryptionMode,
+    HighAvailability,
     KeyType,
     MonitoredKey,
+    PermissionModel,
     ValidationError,
     VaultReference,
     VaultSku,
 )
+from cmkpg.config.settings import FLEXIBLE_KEY_PERMISSIONS
 from cmkpg.provider import COMPONENTS, CmkpgProvider, host
 from tools.scan import shipped_stacks
 
@@ -105,11 +110,14 @@ INPUTS = {
         "softDeleteRetentionDays": "integer",
         "existingId": "string",
         "manageAccessPolicy": "boolean",
+        "permissionModel": "PermissionModel",
         "location": "string",
         "resourceGroupName": "Input[string]",
         "granteePrincipalId": "Input[string]",
         "granteeId": "Input[string]",
         "tenantId": "Input[string]",
+        "keyPermissions": "list[string]",
+        "trustedServicesOnly": "boolean",
         "protect": "boolean",
         "lock": "boolean",
         "tags": "dict[string]",
@@ -141,6 +149,30 @@ INPUTS = {
         "allowAllInternet": "boolean",
         "customerManagedKey": "CustomerManagedKey",
         "source": "ClusterSource",
+        "protect": "boolean",
+        "lock": "boolean",
+        "tags": "dict[string]",
+    },
+    "EncryptedElasticCluster": {
+        "resourceGroupName": "Input[string]",
+        "location": "string",
+        "clusterName": "string",
+        "nodeCount": "integer",
+        "computeSize": "string",
+        "computeTier": "ComputeTier",
+        "storageGb": "integer",
+        "highAvailability": "HighAvailability",
+        "databaseName": "string",
+        "administratorLogin": "string",
+        "backupRetentionDays": "integer",
+        "geoRedundantBackup": "boolean",
+        "geoBackupLocation": "string",
+        "firewallRules": "dict[string]",
+        "allowAzureServices": "boolean",
+        "allowAllInternet": "boolean",
+        "customerManagedKey": "CustomerManagedKey",
+        "geoBackupKey": "CustomerManagedKey",
+        "administratorLoginPassword": "Input[string] secret",
         "protect": "boolean",
         "lock": "boolean",
         "tags": "dict[string]",
@@ -179,6 +211,7 @@ REQUIRED_INPUTS = {
     "CmkVault": ["location"],
     "CmkKey": [],
     "EncryptedCosmosPgCluster": ["clusterName", "location", "resourceGroupName"],
+    "EncryptedElasticCluster": ["clusterName", "location", "resourceGroupName"],
     "EncryptedClusterRestore": [
         "clusterName",
         "location",
@@ -214,6 +247,17 @@ OUTPUTS = {
         "administratorLogin": "string",
         "administratorLoginPassword": "string secret",
         "connectionString": "string secret",
+    },
+    "EncryptedElasticCluster": {
+        "clusterId": "string",
+        "name": "string",
+        "location": "string",
+        "coordinatorFqdn": "string",
+        "administratorLogin": "string",
+        "administratorLoginPassword": "string secret",
+        "connectionString": "string secret",
+        "primaryKeyStatus": "string",
+        "geoBackupKeyStatus": "string",
     },
     "EncryptedClusterRestore": {
         "restoredFrom": "string",
@@ -261,6 +305,7 @@ OBJECT_TYPES = {
         "keyId": "Input[string]",
         "identityId": "Input[string]",
         "location": "string",
+        "keyUri": "Input[string]",
     },
     "ClusterSource": {
         "sourceClusterId": "Input[string]",
@@ -281,6 +326,7 @@ OBJECT_TYPES = {
         "softDeleteRetentionDays": "integer",
         "existingId": "string",
         "manageAccessPolicy": "boolean",
+        "permissionModel": "PermissionModel",
     },
     "KeyOptions": {
         "name": "string",
@@ -314,6 +360,9 @@ ENUMS = {
         "BurstableMemoryOptimized",
     ],
     "EncryptionMode": ["customerManaged", "serviceManaged"],
+    "PermissionModel": ["accessPolicy", "rbac"],
+    "ComputeTier": ["Burstable", "GeneralPurpose", "MemoryOptimized"],
+    "HighAvailability": ["Disabled", "ZoneRedundant", "SameZone"],
 }
 
 
@@ -333,6 +382,7 @@ def test_every_component_is_a_resource_with_its_type_token():
         "cmkpg:index:CmkVault",
         "cmkpg:index:CmkKey",
         "cmkpg:index:EncryptedCosmosPgCluster",
+        "cmkpg:index:EncryptedElasticCluster",
         "cmkpg:index:EncryptedClusterRestore",
         "cmkpg:index:CmkMonitoring",
     }
@@ -354,9 +404,9 @@ def test_outputs_and_their_types(component):
     spec = RESOURCES[component]
     properties = {n: kind(p, is_input=False) for n, p in spec["properties"].items()}
     assert properties == OUTPUTS[component]
-    # Every output is always set, but the password of a restore or replica, which keeps
-    # its source's.
-    optional = {"administratorLoginPassword"}
+    # Every output is always set, but the password of a Cosmos restore or replica, which
+    # keeps its source's (an elastic cluster always has one: given or generated).
+    optional = {"administratorLoginPassword"} if component == "EncryptedCosmosPgCluster" else set()
     assert spec["required"] == sorted(set(OUTPUTS[component]) - optional)
 
 
@@ -370,6 +420,8 @@ def test_the_password_and_the_connection_strings_are_the_only_secrets():
     assert secret_outputs == {
         ("EncryptedCosmosPgCluster", "administratorLoginPassword"),
         ("EncryptedCosmosPgCluster", "connectionString"),
+        ("EncryptedElasticCluster", "administratorLoginPassword"),
+        ("EncryptedElasticCluster", "connectionString"),
         ("EncryptedClusterRestore", "connectionString"),
     }
     secret_inputs = {
@@ -378,7 +430,10 @@ def test_the_password_and_the_connection_strings_are_the_only_secrets():
         for name, prop in spec["inputProperties"].items()
         if prop.get("secret")
     }
-    assert secret_inputs == {("EncryptedCosmosPgCluster", "administratorLoginPassword")}
+    assert secret_inputs == {
+        ("EncryptedCosmosPgCluster", "administratorLoginPassword"),
+        ("EncryptedElasticCluster", "administratorLoginPassword"),
+    }
 
 
 def test_object_types_and_enums():
@@ -447,6 +502,37 @@ def test_property_descriptions_come_from_the_docstrings():
     assert premium["description"] == "Also HSM-protected keys (``RSA-HSM``)."
 
 
+def test_the_elastic_cluster_and_the_new_vault_options_are_described_by_the_library():
+    elastic = RESOURCES["EncryptedElasticCluster"]
+    assert elastic["description"] == inspect.cleandoc(cmkpg.EncryptedElasticCluster.__doc__)
+    assert elastic["description"].startswith("An elastic cluster")
+    # From ElasticClusterArgs, its options and the firewall options they inherit.
+    assert describe(elastic, "inputProperties", "clusterName").startswith(
+        "Name of the server (3-63 lowercase letters"
+    )
+    assert describe(elastic, "inputProperties", "nodeCount").startswith(
+        "Nodes of the cluster (``cluster.clusterSize``), 2..20."
+    )
+    assert describe(elastic, "inputProperties", "allowAllInternet").startswith(
+        "Admit the whole internet"
+    )
+    assert describe(elastic, "properties", "primaryKeyStatus").startswith(
+        "``Valid`` or ``Invalid``"
+    )
+    assert describe(TYPES["CustomerManagedKey"], "properties", "keyUri").startswith(
+        "Versionless key URI"
+    )
+    vault = RESOURCES["CmkVault"]
+    assert describe(vault, "inputProperties", "trustedServicesOnly").startswith(
+        "Close the vault to public networks"
+    )
+    assert describe(vault, "inputProperties", "permissionModel").startswith(
+        "``accessPolicy`` (a standalone access policy) or ``rbac``"
+    )
+    rbac = next(v for v in TYPES["PermissionModel"]["enum"] if v["value"] == "rbac")
+    assert rbac["description"].startswith("Azure RBAC")
+
+
 def test_every_property_and_type_is_described_without_indentation():
     described = [
         *(
@@ -482,12 +568,6 @@ LEFT_OUT = {
     ("CustomerManagedKey", "depends_on"): "ordering",
     # A restore protects what it creates as its own `protect` says.
     ("CmkOptions", "protect"): "refused by the restore",
-    # For elastic clusters, which the package does not host yet.
-    ("VaultOptions", "permission_model"): "elastic",
-    ("CmkVaultArgs", "permission_model"): "elastic",
-    ("CmkVaultArgs", "key_permissions"): "elastic",
-    ("CmkVaultArgs", "trusted_services_only"): "elastic",
-    ("CustomerManagedKey", "key_uri"): "elastic",
     # Taken by id.
     ("CmkMonitoringArgs", "cluster"): "cluster_id",
 }
@@ -523,7 +603,7 @@ def test_the_schema_is_generated_fast_in_a_fresh_interpreter():
         "'resources': len(s['resources'])}))"
     )
     result = json.loads(subprocess.check_output([sys.executable, "-c", code], text=True))
-    assert result["resources"] == 6
+    assert result["resources"] == 7
     assert result["seconds"] < 5, result
 
 
@@ -683,6 +763,177 @@ def test_the_chain_from_another_language_plans_what_python_plans():
     assert package.one(CLUSTER).inputs["nodeCount"] == 2
 
 
+GEO_IDENTITY_ID = arm_id(RG, "Microsoft.ManagedIdentity/userAssignedIdentities/orders-geo")
+GEO_KEY_URI = "https://kv-orders-geo.vault.azure.net/keys/orders-geo"
+GEO_KEY = {
+    "keyVersionedUri": f"{GEO_KEY_URI}/{'b' * 32}",
+    "keyId": GEO_KEY_URI,
+    "identityId": GEO_IDENTITY_ID,
+    "keyUri": GEO_KEY_URI,
+    "location": "northeurope",
+}
+SERVER = "azure-native:dbforpostgresql:Server"
+ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
+# The vault inputs of each permission model, from another language and in Python.
+ELASTIC_VAULTS = {
+    "rbac": (
+        {"permissionModel": "rbac", "trustedServicesOnly": True},
+        {"permission_model": PermissionModel.RBAC, "trusted_services_only": True},
+    ),
+    "accessPolicy": (
+        {"keyPermissions": list(FLEXIBLE_KEY_PERMISSIONS), "trustedServicesOnly": True},
+        {"key_permissions": FLEXIBLE_KEY_PERMISSIONS, "trusted_services_only": True},
+    ),
+}
+
+
+@pytest.mark.parametrize("model", ELASTIC_VAULTS)
+def test_the_elastic_chain_from_another_language_plans_what_python_plans(model):
+    vault_inputs, vault_args = ELASTIC_VAULTS[model]
+
+    def from_package():
+        identity = construct("CmkIdentity", {"location": LOCATION, "resourceGroupName": RG})
+        vault = construct(
+            "CmkVault",
+            {
+                "location": LOCATION,
+                "resourceGroupName": RG,
+                "granteePrincipalId": identity["principalId"],
+                "granteeId": identity["identityId"],
+                **vault_inputs,
+            },
+        )
+        # No rotation policy, hence no expiry: a first version's expiry is counted from the
+        # time the key is planned, which differs between the two runs.
+        key = construct(
+            "CmkKey",
+            {
+                "vault": {"name": vault["name"], "resourceGroupName": RG},
+                "size": 4096.0,
+                "rotation": {
+                    "autoRotateAfterDays": 0.0,
+                    "expiresAfterDays": 0.0,
+                    "notifyBeforeExpiryDays": 0.0,
+                },
+            },
+        )
+        cluster = construct(
+            "EncryptedElasticCluster",
+            {
+                "resourceGroupName": RG,
+                "location": LOCATION,
+                "clusterName": "orders-elastic",
+                "nodeCount": 4.0,
+                "computeSize": "Standard_E4ds_v5",
+                "computeTier": "MemoryOptimized",
+                "storageGb": 512.0,
+                "highAvailability": "ZoneRedundant",
+                "backupRetentionDays": 14.0,
+                "geoRedundantBackup": True,
+                "customerManagedKey": {
+                    "keyVersionedUri": key["versionedUri"],
+                    "keyId": key["keyId"],
+                    "identityId": identity["identityId"],
+                    "keyUri": key["uri"],
+                    "location": LOCATION,
+                },
+                "geoBackupKey": GEO_KEY,
+                "firewallRules": {"app": "203.0.113.0/26"},
+                "tags": {"team": "orders"},
+            },
+        )
+        return {
+            "connectionString": cluster["connectionString"],
+            "primaryKeyStatus": cluster["primaryKeyStatus"],
+        }
+
+    def from_python():
+        identity = cmkpg.CmkIdentity(
+            "orders", CmkIdentityArgs(location=LOCATION, resource_group_name=RG)
+        )
+        vault = cmkpg.CmkVault(
+            "orders",
+            CmkVaultArgs(
+                location=LOCATION,
+                resource_group_name=RG,
+                grantee_principal_id=identity.principal_id,
+                grantee_id=identity.identity_id,
+                **vault_args,
+            ),
+        )
+        key = cmkpg.CmkKey(
+            "orders",
+            CmkKeyArgs(vault=VaultReference(vault.name, RG), size=4096, rotation=NO_ROTATION),
+        )
+        cluster = cmkpg.EncryptedElasticCluster(
+            "orders",
+            ElasticClusterArgs(
+                resource_group_name=RG,
+                location=LOCATION,
+                cluster_name="orders-elastic",
+                node_count=4,
+                compute_size="Standard_E4ds_v5",
+                compute_tier=ComputeTier.MEMORY_OPTIMIZED,
+                storage_gb=512,
+                high_availability=HighAvailability.ZONE_REDUNDANT,
+                backup_retention_days=14,
+                geo_redundant_backup=True,
+                customer_managed_key=CustomerManagedKey(
+                    key_versioned_uri=key.versioned_uri,
+                    key_id=key.key_id,
+                    identity_id=identity.identity_id,
+                    key_uri=key.uri,
+                    location=LOCATION,
+                ),
+                geo_backup_key=CustomerManagedKey(
+                    key_versioned_uri=GEO_KEY["keyVersionedUri"],
+                    key_id=GEO_KEY_URI,
+                    identity_id=GEO_IDENTITY_ID,
+                    key_uri=GEO_KEY_URI,
+                    location="northeurope",
+                ),
+                firewall_rules={"app": "203.0.113.0/26"},
+                tags={"team": "orders"},
+            ),
+        )
+        return {
+            "connectionString": cluster.connection_string,
+            "primaryKeyStatus": cluster.primary_key_status,
+        }
+
+    package, python = run_program(from_package), run_program(from_python)
+
+    def registered(plan):
+        return sorted(
+            (r.type, r.name, r.custom, json.dumps(r.inputs, sort_keys=True), r.protect)
+            for r in plan.resources
+        )
+
+    assert registered(package) == registered(python)
+    assert package.outputs == python.outputs
+    assert package.outputs["connectionString"] == "[secret]"
+    server = package.one(SERVER).inputs
+    # The versionless URIs (keyUri): the service follows rotations by itself.
+    assert server["dataEncryption"]["primaryKeyURI"].endswith("/keys/orders-key")
+    assert server["dataEncryption"]["geoBackupKeyURI"] == GEO_KEY_URI
+    identities = server["identity"]["userAssignedIdentities"]
+    assert len(identities) == 2 and GEO_IDENTITY_ID in identities
+    # Whole floats became the integers the service takes.
+    assert server["cluster"]["clusterSize"] == 4
+    assert server["storage"]["storageSizeGB"] == 512
+    assert server["backup"] == {"backupRetentionDays": 14, "geoRedundantBackup": "Enabled"}
+    vault = package.one(VAULT).inputs["properties"]
+    assert vault["publicNetworkAccess"] == "Disabled"
+    assert vault["enableRbacAuthorization"] is (model == "rbac")
+    if model == "rbac":
+        assert package.one(ROLE_ASSIGNMENT).inputs["principalType"] == "ServicePrincipal"
+        assert not [r for r in package.resources if r.type == ACCESS_POLICY]
+    else:
+        permissions = package.one(ACCESS_POLICY).inputs["policy"]["permissions"]
+        assert permissions["keys"] == list(FLEXIBLE_KEY_PERMISSIONS)
+        assert not [r for r in package.resources if r.type == ROLE_ASSIGNMENT]
+
+
 def test_times_arrive_as_iso_strings():
     def program():
         return construct(
@@ -774,6 +1025,83 @@ SAME_MESSAGE_CASES = {
             cmk=cmkpg.CmkOptions(key=cmkpg.KeyOptions(size=2048)),
         ),
     ),
+    "vault-permission-model": (
+        "CmkVault",
+        {
+            "location": LOCATION,
+            "resourceGroupName": RG,
+            "existingId": VAULT_ID,
+            "permissionModel": "rbac",
+            "lock": True,
+        },
+        lambda: CmkVaultArgs(
+            location=LOCATION,
+            resource_group_name=RG,
+            existing_id=VAULT_ID,
+            permission_model=PermissionModel.RBAC,
+            lock=True,
+        ),
+    ),
+    "elastic": (
+        "EncryptedElasticCluster",
+        {
+            "resourceGroupName": RG,
+            "location": LOCATION,
+            "clusterName": "orders-elastic",
+            "nodeCount": 1.0,
+            "storageGb": 100.0,
+            "geoRedundantBackup": True,
+            "customerManagedKey": {
+                "keyVersionedUri": VERSIONED_URI,
+                "keyId": KEY_ID,
+                "identityId": IDENTITY_ID,
+            },
+            "administratorLoginPassword": "weak",
+        },
+        lambda: ElasticClusterArgs(
+            resource_group_name=RG,
+            location=LOCATION,
+            cluster_name="orders-elastic",
+            node_count=1,
+            storage_gb=100,
+            geo_redundant_backup=True,
+            customer_managed_key=CustomerManagedKey(VERSIONED_URI, KEY_ID, IDENTITY_ID),
+            administrator_login_password="weak",
+        ),
+    ),
+    "elastic-geo-backup-key": (
+        "EncryptedElasticCluster",
+        {
+            "resourceGroupName": RG,
+            "location": LOCATION,
+            "clusterName": "orders-elastic",
+            "computeTier": "Burstable",
+            "highAvailability": "SameZone",
+            "geoBackupLocation": "francecentral",
+            "customerManagedKey": {
+                "keyVersionedUri": VERSIONED_URI,
+                "keyId": KEY_ID,
+                "identityId": IDENTITY_ID,
+            },
+            "geoBackupKey": {**GEO_KEY, "identityId": IDENTITY_ID},
+        },
+        lambda: ElasticClusterArgs(
+            resource_group_name=RG,
+            location=LOCATION,
+            cluster_name="orders-elastic",
+            compute_tier=ComputeTier.BURSTABLE,
+            high_availability=HighAvailability.SAME_ZONE,
+            geo_backup_location="francecentral",
+            customer_managed_key=CustomerManagedKey(VERSIONED_URI, KEY_ID, IDENTITY_ID),
+            geo_backup_key=CustomerManagedKey(
+                key_versioned_uri=GEO_KEY["keyVersionedUri"],
+                key_id=GEO_KEY_URI,
+                identity_id=IDENTITY_ID,
+                key_uri=GEO_KEY_URI,
+                location="northeurope",
+            ),
+        ),
+    ),
     "monitoring": (
         "CmkMonitoring",
         {
@@ -817,6 +1145,28 @@ def test_the_messages_name_the_properties_by_their_python_names():
     # The password is never shown.
     assert "administrator_login_password: [secret] is not allowed; use 8-256" in message
     assert "weak" not in message
+
+
+def test_the_elastic_messages_are_the_librarys():
+    message = construct_error(*SAME_MESSAGE_CASES["elastic"][:2]).message
+    lines = message.splitlines()
+    assert "ElasticClusterArgs.node_count: 1 is out of range; use 2..20" in lines
+    assert (
+        "ElasticClusterArgs.geo_backup_key: is required with a customer-managed key and "
+        "ElasticClusterArgs.geo_redundant_backup: the backups in the paired region are "
+        "encrypted with a key held there, reached by another identity"
+    ) in lines
+    assert "ElasticClusterArgs.administrator_login_password: [secret] is not allowed" in message
+    assert "weak" not in message
+    message = construct_error(*SAME_MESSAGE_CASES["elastic-geo-backup-key"][:2]).message
+    assert (
+        "ElasticClusterArgs.geo_backup_key: is given, but it is used only with "
+        "ElasticClusterArgs.customer_managed_key and ElasticClusterArgs.geo_redundant_backup"
+    ) in message.splitlines()
+    assert (
+        "ElasticClusterArgs.geo_backup_key: uses the primary key's identity; flexible server "
+        "needs a separate one"
+    ) in message.splitlines()
 
 
 def test_a_time_that_does_not_parse_is_reported_with_the_other_problems():
@@ -1048,8 +1398,18 @@ def test_the_yaml_example_deploys_through_the_provider():
 
     plan = run_program(run)
     assert plan.outputs["connectionString"] == "[secret]"
-    assert plan.one(KEY).inputs["properties"]["keySize"] == 4096
+    assert plan.outputs["elasticConnectionString"] == "[secret]"
+    assert [r.inputs["properties"]["keySize"] for r in plan.resources if r.type == KEY] == [
+        4096,
+        4096,
+    ]
     assert plan.one(CLUSTER).inputs["dataEncryption"]["type"] == "AzureKeyVault"
+    # The elastic cluster: the versionless key URI, its identity granted through RBAC.
+    encryption = plan.one(SERVER).inputs["dataEncryption"]
+    assert re.fullmatch(
+        r"https://[\w-]+\.vault\.azure\.net/keys/[\w-]+", encryption["primaryKeyURI"]
+    )
+    assert plan.one(ROLE_ASSIGNMENT).inputs["principalType"] == "ServicePrincipal"
     assert {r.type for r in plan.resources if not r.custom} == {
         f"cmkpg:index:{r['type'].rsplit(':', 1)[-1]}" for r in program["resources"].values()
     }

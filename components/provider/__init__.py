@@ -18,6 +18,7 @@ from .components import (
     CmkVault,
     EncryptedClusterRestore,
     EncryptedCosmosPgCluster,
+    EncryptedElasticCluster,
 )
 from .host import CmkpgProvider, schema, serve
 
@@ -30,6 +31,7 @@ __all__ = [
     "CmkpgProvider",
     "EncryptedClusterRestore",
     "EncryptedCosmosPgCluster",
+    "EncryptedElasticCluster",
     "schema",
     "serve",
 ]

@@ -14,7 +14,7 @@ annotation as an object.
 
 import pulumi
 
-from .. import cluster, identity, key, monitoring, restore, vault
+from .. import cluster, elastic, identity, key, monitoring, restore, vault
 from . import convert, inputs
 
 
@@ -66,6 +66,18 @@ class EncryptedCosmosPgCluster(cluster.EncryptedCosmosPgCluster):
         super().__init__(name, convert.cluster_args(args), opts)
 
 
+class EncryptedElasticCluster(elastic.EncryptedElasticCluster):
+    __doc__ = elastic.EncryptedElasticCluster.__doc__
+
+    def __init__(
+        self,
+        name: str,
+        args: inputs.EncryptedElasticClusterInputs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(name, convert.elastic_cluster_args(args), opts)
+
+
 class EncryptedClusterRestore(restore.EncryptedClusterRestore):
     __doc__ = restore.EncryptedClusterRestore.__doc__
 
@@ -95,6 +107,7 @@ COMPONENTS: tuple[type[pulumi.ComponentResource], ...] = (
     CmkVault,
     CmkKey,
     EncryptedCosmosPgCluster,
+    EncryptedElasticCluster,
     EncryptedClusterRestore,
     CmkMonitoring,
 )

@@ -32,6 +32,7 @@ from ..cluster import (
     ReadReplica,
 )
 from ..cmk import CmkOptions
+from ..elastic import ElasticClusterArgs
 from ..identity import CmkIdentityArgs, IdentityOptions
 from ..key import CmkKeyArgs, KeyOptions, KeyRotationPolicy, VaultReference
 from ..monitoring import CmkMonitoringArgs, MonitoredKey
@@ -145,7 +146,11 @@ def identity_args(values: inputs.CmkIdentityInputs) -> CmkIdentityArgs:
 
 
 def vault_args(values: inputs.CmkVaultInputs) -> CmkVaultArgs:
-    return Conversion().args(CmkVaultArgs, _numbers(values, inputs.CmkVaultInputs))
+    fields = _numbers(values, inputs.CmkVaultInputs)
+    if isinstance(fields.get("key_permissions"), list):
+        # The library's permissions are a tuple (its args are frozen).
+        fields["key_permissions"] = tuple(fields["key_permissions"])
+    return Conversion().args(CmkVaultArgs, fields)
 
 
 def key_args(values: inputs.CmkKeyInputs) -> CmkKeyArgs:
@@ -166,6 +171,14 @@ def cluster_args(values: inputs.EncryptedCosmosPgClusterInputs) -> EncryptedCosm
     if "source" in fields:
         fields["source"] = conversion.source(fields["source"])
     return conversion.args(EncryptedCosmosPgClusterArgs, fields)
+
+
+def elastic_cluster_args(values: inputs.EncryptedElasticClusterInputs) -> ElasticClusterArgs:
+    fields = _numbers(values, inputs.EncryptedElasticClusterInputs)
+    for name in ("customer_managed_key", "geo_backup_key"):
+        if name in fields:
+            fields[name] = CustomerManagedKey(**fields[name])
+    return Conversion().args(ElasticClusterArgs, fields)
 
 
 def restore_args(values: inputs.EncryptedClusterRestoreInputs) -> EncryptedClusterRestoreArgs:

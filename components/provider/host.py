@@ -39,7 +39,7 @@ from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.experimental.util import camel_case
 from pulumi.provider.server import ComponentInitError
 
-from .. import cluster, cmk, identity, key, monitoring, restore, vault
+from .. import cluster, cmk, elastic, identity, key, monitoring, restore, vault
 from .._version import __version__
 from ..base import PACKAGE
 from ..validation import ValidationError
@@ -62,6 +62,7 @@ DOCUMENTED_BY: dict[type, tuple[type, ...]] = {
     inputs.CmkVaultInputs: (inputs.VaultOptions, vault.CmkVaultArgs),
     inputs.CmkKeyInputs: (inputs.KeyOptions, key.CmkKeyArgs),
     inputs.EncryptedCosmosPgClusterInputs: (cluster.EncryptedCosmosPgClusterArgs,),
+    inputs.EncryptedElasticClusterInputs: (elastic.ElasticClusterArgs,),
     inputs.EncryptedClusterRestoreInputs: (restore.EncryptedClusterRestoreArgs,),
     inputs.CmkMonitoringInputs: (monitoring.CmkMonitoringArgs,),
 }
@@ -71,9 +72,11 @@ classes are their bases)."""
 
 SECRET_INPUTS: dict[str, tuple[str, ...]] = {
     "EncryptedCosmosPgCluster": ("administrator_login_password",),
+    "EncryptedElasticCluster": ("administrator_login_password",),
 }
 SECRET_OUTPUTS: dict[str, tuple[str, ...]] = {
     "EncryptedCosmosPgCluster": ("administrator_login_password", "connection_string"),
+    "EncryptedElasticCluster": ("administrator_login_password", "connection_string"),
     "EncryptedClusterRestore": ("connection_string",),
 }
 

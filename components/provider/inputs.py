@@ -32,8 +32,9 @@ from typing import NotRequired, TypedDict
 import pulumi
 
 from ..cluster import EncryptionMode, ServerEdition
+from ..elastic import ComputeTier, HighAvailability
 from ..key import KeyType
-from ..vault import VaultSku
+from ..vault import PermissionModel, VaultSku
 
 # -- identity, vault, key ---------------------------------------------------------------------
 
@@ -53,6 +54,7 @@ class VaultOptions(TypedDict):
     soft_delete_retention_days: NotRequired[int]
     existing_id: NotRequired[str]
     manage_access_policy: NotRequired[bool]
+    permission_model: NotRequired[PermissionModel]
 
 
 class KeyRotationPolicy(TypedDict):
@@ -104,6 +106,8 @@ class CmkVaultInputs(VaultOptions):
     grantee_principal_id: NotRequired[pulumi.Input[str]]
     grantee_id: NotRequired[pulumi.Input[str]]
     tenant_id: NotRequired[pulumi.Input[str]]
+    key_permissions: NotRequired[list[str]]
+    trusted_services_only: NotRequired[bool]
     protect: NotRequired[bool]
     lock: NotRequired[bool]
     tags: NotRequired[dict[str, str]]
@@ -138,6 +142,11 @@ class CustomerManagedKey(TypedDict):
     key_id: pulumi.Input[str]
     identity_id: pulumi.Input[str]
     location: NotRequired[str]
+    key_uri: NotRequired[pulumi.Input[str]]
+    """Versionless key URI (a CmkKey's ``uri``), for services that follow new key versions by
+    themselves (elastic clusters). Give it to an elastic cluster, which otherwise gets the
+    versioned URI and keeps that version after a rotation (Python's
+    ``CustomerManagedKey.from_components`` sets it). Default: none."""
 
 
 class ClusterSource(TypedDict):
@@ -171,6 +180,34 @@ class EncryptedCosmosPgClusterInputs(TypedDict):
     """Create the cluster as a point-in-time restore (with ``point_in_time``) or a read
     replica (without) of another cluster. Default: none, a new, empty cluster. Changing it
     replaces the cluster."""
+    protect: NotRequired[bool]
+    lock: NotRequired[bool]
+    tags: NotRequired[dict[str, str]]
+
+
+# -- elastic cluster --------------------------------------------------------------------------
+
+
+class EncryptedElasticClusterInputs(TypedDict):
+    resource_group_name: pulumi.Input[str]
+    location: str
+    cluster_name: str
+    node_count: NotRequired[int]
+    compute_size: NotRequired[str]
+    compute_tier: NotRequired[ComputeTier]
+    storage_gb: NotRequired[int]
+    high_availability: NotRequired[HighAvailability]
+    database_name: NotRequired[str]
+    administrator_login: NotRequired[str]
+    backup_retention_days: NotRequired[int]
+    geo_redundant_backup: NotRequired[bool]
+    geo_backup_location: NotRequired[str]
+    firewall_rules: NotRequired[dict[str, str]]
+    allow_azure_services: NotRequired[bool]
+    allow_all_internet: NotRequired[bool]
+    customer_managed_key: NotRequired[CustomerManagedKey]
+    geo_backup_key: NotRequired[CustomerManagedKey]
+    administrator_login_password: NotRequired[pulumi.Input[str]]
     protect: NotRequired[bool]
     lock: NotRequired[bool]
     tags: NotRequired[dict[str, str]]
