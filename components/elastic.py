@@ -229,8 +229,11 @@ class ElasticClusterArgs(ElasticClusterOptions):
     the cluster."""
 
     customer_managed_key: CustomerManagedKey | None = None
-    """The key (with its identity) that encrypts the data; its versionless URI is used, so
-    the service follows new key versions by itself. Default: None, service-managed keys."""
+    """The key (with its identity) that encrypts the data. Its versionless URI (``key_uri``,
+    which :meth:`CustomerManagedKey.from_components` fills in) is used, so the service follows
+    new key versions by itself; without one the versioned URI is, and the cluster stays on
+    that version until it is changed (the preview warns). Default: None, service-managed
+    keys."""
 
     geo_backup_key: CustomerManagedKey | None = None
     """The key for the geo-redundant backups, in a vault in the paired region, with an
@@ -377,6 +380,14 @@ class EncryptedElasticCluster(pulumi.ComponentResource):
                 primary_user_assigned_identity_id=cmk.identity_id,
             )
             depends_on += cmk.depends_on
+            for which, chosen in (("key", cmk), ("geo-backup key", geo)):
+                if chosen is not None and chosen.key_uri is None:
+                    pulumi.log.warn(
+                        f"the {which} of cluster {args.cluster_name} is given without a "
+                        "versionless key_uri: it will stay on the given key version after a "
+                        "rotation until the URI is changed",
+                        resource=self,
+                    )
             if geo is not None:
                 identity_ids.append(geo.identity_id)
                 trigger.update(geoKey=geo.key_id, geoIdentity=geo.identity_id)

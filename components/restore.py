@@ -23,6 +23,7 @@ from .cluster import (
 )
 from .cmk import CmkOptions, CmkResources, create_customer_managed_key
 from .validation import Problem, check, raise_if, unchecked
+from .vault import cosmos_permission_problem
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,6 +104,10 @@ class EncryptedClusterRestoreArgs:
             )
         if creates_key:
             problems += [p.within("cmk") for p in self.cmk.problems()]
+            if rbac := cosmos_permission_problem(
+                self.cmk.vault.permission_model, "cmk.vault.permission_model"
+            ):
+                problems.append(rbac)
             if self.cmk.protect is not True:
                 problems.append(
                     Problem(

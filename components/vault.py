@@ -42,6 +42,23 @@ class PermissionModel(StrEnum):
     flexible server and elastic clusters recommend)."""
 
 
+def cosmos_permission_problem(permission_model: object, field: str) -> Problem | None:
+    """Cosmos DB for PostgreSQL's how-to grants the key through an access policy and
+    documents no other model, so its vaults keep access policies."""
+    if permission_model != PermissionModel.RBAC:
+        return None
+    return Problem(
+        field,
+        "is rbac, but Cosmos DB for PostgreSQL is granted its key through an access policy "
+        "(its how-to documents no other model); use accessPolicy, or an elastic cluster",
+        PermissionModel.RBAC.value,
+    )
+
+
+# Key permissions an access policy may hold for a cluster's identity (flexible server's list
+# adds "list" to what Cosmos DB for PostgreSQL needs).
+ALLOWED_KEY_PERMISSIONS = ("get", "list", "wrapKey", "unwrapKey")
+
 # Built-in role: "Key Vault Crypto Service Encryption User" (read key metadata, wrap and
 # unwrap): the role the flexible-server data-encryption docs name.
 CRYPTO_SERVICE_ENCRYPTION_USER = "e147488a-f6f5-4113-8e2d-b22465e65bf6"
@@ -208,6 +225,22 @@ class CmkVaultArgs(VaultOptions):
             )
         if self.existing_id is None and self.resource_group_name is None:
             problems.append(Problem("resource_group_name", "is required to create a vault"))
+        permissions = tuple(self.key_permissions)
+        missing = [p for p in CMK_KEY_PERMISSIONS if p not in permissions]
+        extra = [p for p in permissions if p not in ALLOWED_KEY_PERMISSIONS]
+        if missing or extra:
+            problems.append(
+                Problem(
+                    "key_permissions",
+                    f"must hold {', '.join(CMK_KEY_PERMISSIONS)} and at most also list "
+                    "(least privilege)",
+                    list(permissions),
+                )
+            )
+        if not isinstance(self.trusted_services_only, bool):
+            problems.append(
+                Problem("trusted_services_only", "is not true or false", self.trusted_services_only)
+            )
         return problems
 
     def __post_init__(self) -> None:

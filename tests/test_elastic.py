@@ -334,3 +334,15 @@ def test_an_elastic_cluster_updates_in_place_and_the_guard_reads_the_server():
     cause = str(innermost(error.value))
     assert "exists and its encryption cannot change in place" in cause
     assert "cmkpg:identity.name from 'cmkpg-identity" in cause
+
+
+def test_a_key_without_a_versionless_uri_is_used_but_the_plan_warns():
+    key = CustomerManagedKey(
+        key_versioned_uri="https://kv.vault.azure.net/keys/k/" + "c" * 32,
+        key_id="https://kv.vault.azure.net/keys/k",
+        identity_id=identity_id("id-k"),
+    )
+    plan = plan_cluster(customer_managed_key=key)
+    assert plan.one(SERVER).inputs["dataEncryption"]["primaryKeyURI"].endswith("c" * 32)
+    warnings = [m for severity, m in plan.messages if severity == "warning"]
+    assert any("given without a versionless key_uri" in m for m in warnings), warnings

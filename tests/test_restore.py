@@ -766,3 +766,17 @@ def test_sources_are_frozen():
         REPLICA.source_location = "northeurope"  # type: ignore[misc]
     restore = PointInTimeRestore(SOURCE, LOCATION, datetime(2026, 11, 28, tzinfo=UTC))
     assert restore.source_cluster_id == SOURCE
+
+
+def test_a_cosmos_restore_keeps_access_policies():
+    from cmkpg.vault import PermissionModel
+
+    with pytest.raises(ValidationError) as error:
+        restore_args(cmk=CmkOptions(vault=VaultOptions(permission_model=PermissionModel.RBAC)))
+    assert any(
+        line.startswith(
+            "EncryptedClusterRestoreArgs.cmk.vault.permission_model: rbac is rbac, but Cosmos DB "
+            "for PostgreSQL is granted its key through an access policy"
+        )
+        for line in error.value.problems
+    ), error.value.problems

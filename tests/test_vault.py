@@ -633,3 +633,23 @@ def test_long_component_name_is_fine_when_nothing_is_autonamed(kwargs):
     mocks = AzureMocks(existing={EXISTING: {}})
     plan = plan_vault(component="a-long-db-name", mocks=mocks, **kwargs)
     assert plan.one(VAULT).name == "a-long-db-name-vault"
+
+
+@pytest.mark.parametrize(
+    "permissions",
+    [("get", "wrapKey"), ("get", "wrapKey", "unwrapKey", "decrypt"), ()],
+    ids=["missing unwrapKey", "decrypt too", "none"],
+)
+def test_an_access_policy_holds_exactly_what_the_service_needs(permissions):
+    with pytest.raises(ValidationError) as error:
+        CmkVaultArgs(location="westeurope", resource_group_name="rg", key_permissions=permissions)
+    assert error.value.problems == [
+        f"CmkVaultArgs.key_permissions: {render(list(permissions))} must hold get, wrapKey, "
+        "unwrapKey and at most also list (least privilege)"
+    ]
+
+
+def test_trusted_services_only_is_a_boolean():
+    with pytest.raises(ValidationError) as error:
+        CmkVaultArgs(location="westeurope", resource_group_name="rg", trusted_services_only="yes")
+    assert error.value.problems == ["CmkVaultArgs.trusted_services_only: yes is not true or false"]

@@ -33,7 +33,7 @@ from ..monitoring import MonitoringOptions
 from ..regions import location_problems
 from ..resource_ids import COSMOS_PG_CLUSTER, parse_arm_id
 from ..validation import Problem, check, fields_set, is_default, matches, now_or_current, one_of
-from ..vault import PermissionModel
+from ..vault import cosmos_permission_problem
 
 NAMESPACE = "cmkpg"
 RESOURCE_GROUP_NAME = matches(
@@ -260,17 +260,10 @@ class StackSettings:
                 )
                 for name in fields_set(self.elastic, _CHOSEN["elastic"])
             ]
-            if self.cmk.vault.permission_model == PermissionModel.RBAC:
-                problems.append(
-                    Problem(
-                        "cmk.vault.permission_model",
-                        "is rbac, but Cosmos DB for PostgreSQL is granted its key through an "
-                        "access policy (its how-to documents no other model); use "
-                        "accessPolicy, or service elasticCluster",
-                        PermissionModel.RBAC.value,
-                    )
-                )
-            return problems
+            rbac = cosmos_permission_problem(
+                self.cmk.vault.permission_model, "cmk.vault.permission_model"
+            )
+            return [*problems, rbac] if rbac else problems
         sizing = self.cluster.sizing
         cosmos_only = [
             (f"cluster.{name}", getattr(self.cluster, name))
