@@ -346,3 +346,27 @@ def test_a_key_without_a_versionless_uri_is_used_but_the_plan_warns():
     assert plan.one(SERVER).inputs["dataEncryption"]["primaryKeyURI"].endswith("c" * 32)
     warnings = [m for severity, m in plan.messages if severity == "warning"]
     assert any("given without a versionless key_uri" in m for m in warnings), warnings
+
+
+def test_the_elastic_bodies_meet_the_flexible_server_contract():
+    import copy
+
+    from tools import contract
+
+    plan = plan_stack("elastic-example", project_dir=ROOT)
+    definition, body = contract.request_body(plan.one(SERVER))
+    assert definition.endswith("2025-08-01/Servers.json#/definitions/Server")
+    assert contract.validate_body(definition, body) == []
+    assert body["properties"]["dataEncryption"]["type"] == "AzureKeyVault"
+    assert set(body["identity"]["userAssignedIdentities"]) == {
+        plan.outputs["identityId"],
+        plan.outputs["geoBackupIdentityId"],
+    }
+    wrong = copy.deepcopy(body)
+    wrong["properties"]["dataEncryption"]["primaryKeyUri"] = wrong["properties"][
+        "dataEncryption"
+    ].pop("primaryKeyURI")  # the serverGroupsv2 spelling
+    assert any("primaryKeyUri" in p for p in contract.validate_body(definition, wrong))
+    rule_definition, rule = contract.request_body(plan.one(FIREWALL_RULE))
+    assert rule_definition.endswith("FirewallRules.json#/definitions/FirewallRule")
+    assert contract.validate_body(rule_definition, rule) == []
