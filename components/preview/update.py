@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -147,23 +147,33 @@ def from_checkpoint(document: Mapping[str, Any], where: str = "checkpoint") -> D
             continue
         if raw["type"].startswith(_PROVIDER_TYPES):
             continue
-        resources[urn] = OldResource(
-            urn=urn,
-            type=raw["type"],
-            custom=bool(raw.get("custom")),
-            id=raw.get("id") or None,
-            parent=raw.get("parent", ""),
-            external=bool(raw.get("external")),
-            inputs=_decode(raw.get("inputs") or {}, readable),
-            outputs=_decode(raw.get("outputs") or {}, readable),
-            protect=bool(raw.get("protect")),
-            retain_on_delete=bool(raw.get("retainOnDelete")),
-            ignore_changes=list(raw.get("ignoreChanges") or []),
-            replace_on_changes=list(raw.get("replaceOnChanges") or []),
-            replacement_trigger=_decode(raw.get("replacementTrigger"), readable),
-            dependencies=list(raw.get("dependencies") or []),
+        resources[urn] = _old_resource(
+            raw, lambda value: _decode(value, readable), external=bool(raw.get("external"))
         )
     return Deployment(project, stack, resources, outputs, "checkpoint", readable[0])
+
+
+def _old_resource(
+    raw: Mapping[str, Any], decode: Callable[[Any], Any], *, external: bool
+) -> OldResource:
+    """One resource entry (a checkpoint's ``ResourceV3``, or a plan's resource, which uses
+    the same field names) with its values decoded to wire values."""
+    return OldResource(
+        urn=raw["urn"],
+        type=raw["type"],
+        custom=bool(raw.get("custom")),
+        id=raw.get("id") or None,
+        parent=raw.get("parent", ""),
+        external=external,
+        inputs=decode(raw.get("inputs") or {}),
+        outputs=decode(raw.get("outputs") or {}),
+        protect=bool(raw.get("protect")),
+        retain_on_delete=bool(raw.get("retainOnDelete")),
+        ignore_changes=list(raw.get("ignoreChanges") or []),
+        replace_on_changes=list(raw.get("replaceOnChanges") or []),
+        replacement_trigger=decode(raw.get("replacementTrigger")),
+        dependencies=list(raw.get("dependencies") or []),
+    )
 
 
 def _decode(value: Any, readable: list[bool]) -> Any:
@@ -204,22 +214,7 @@ def from_plan(document: Mapping[str, Any]) -> Deployment:
         return value
 
     resources = {
-        raw["urn"]: OldResource(
-            urn=raw["urn"],
-            type=raw["type"],
-            custom=bool(raw.get("custom")),
-            id=raw.get("id"),
-            parent=raw.get("parent", ""),
-            external=bool(raw.get("read")),
-            inputs=decode(raw.get("inputs") or {}),
-            outputs=decode(raw.get("outputs") or {}),
-            protect=bool(raw.get("protect")),
-            retain_on_delete=bool(raw.get("retainOnDelete")),
-            ignore_changes=list(raw.get("ignoreChanges") or []),
-            replace_on_changes=list(raw.get("replaceOnChanges") or []),
-            replacement_trigger=decode(raw.get("replacementTrigger")),
-            dependencies=list(raw.get("dependencies") or []),
-        )
+        raw["urn"]: _old_resource(raw, decode, external=bool(raw.get("read")))
         for raw in document["resources"]
         if raw.get("step") not in ("delete", "discard")
     }
