@@ -82,6 +82,19 @@ IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"
 RESOURCE_GROUP = "azure-native:resources:ResourceGroup"
 PASSWORD = "random:index/randomPassword:RandomPassword"
 
+# ``resolve_protect``'s rule, as every component applies it: (args.protect, opts.protect,
+# protected?). The args win, else opts, else True; both given and different is refused.
+PROTECT_PRECEDENCE = [
+    (None, None, True),
+    (True, None, True),
+    (False, None, False),
+    (None, True, True),
+    (None, False, False),
+    (True, True, True),
+    (False, False, False),
+]
+PROTECT_CONTRADICTIONS = [(True, False), (False, True)]
+
 
 def arm_id(rg: str, provider_path: str) -> str:
     return f"/subscriptions/{SUB}/resourceGroups/{rg}/providers/{provider_path}"

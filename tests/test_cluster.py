@@ -15,6 +15,8 @@ from conftest import (
     LOCATION,
     NOW,
     PASSWORD,
+    PROTECT_CONTRADICTIONS,
+    PROTECT_PRECEDENCE,
     arm_id,
     child_of,
     run_components,
@@ -473,18 +475,7 @@ def test_sizing_defaults_are_documented_values():
 # -- protection, lock, tags --------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("protect", "opts_protect", "expected"),
-    [
-        (None, None, True),
-        (True, None, True),
-        (False, None, False),
-        (None, True, True),
-        (None, False, False),
-        (True, True, True),
-        (False, False, False),
-    ],
-)
+@pytest.mark.parametrize(("protect", "opts_protect", "expected"), PROTECT_PRECEDENCE)
 def test_protect_comes_from_the_args_else_opts_else_true(protect, opts_protect, expected):
     opts = None if opts_protect is None else pulumi.ResourceOptions(protect=opts_protect)
     cluster = plan_cluster(cmk=False, protect=protect, opts=opts).one(CLUSTER)
@@ -492,7 +483,7 @@ def test_protect_comes_from_the_args_else_opts_else_true(protect, opts_protect, 
     assert (cluster.protect, cluster.retain_on_delete) == (expected, False)
 
 
-@pytest.mark.parametrize(("protect", "opts_protect"), [(True, False), (False, True)])
+@pytest.mark.parametrize(("protect", "opts_protect"), PROTECT_CONTRADICTIONS)
 def test_protect_that_contradicts_opts_protect_is_refused(protect, opts_protect):
     with pytest.raises(ValidationError) as error:
         plan_cluster(cmk=False, protect=protect, opts=pulumi.ResourceOptions(protect=opts_protect))

@@ -6,7 +6,15 @@ import dataclasses
 
 import pulumi
 import pytest
-from conftest import IDENTITY, LOCATION, arm_id, child_of, run_components
+from conftest import (
+    IDENTITY,
+    LOCATION,
+    PROTECT_CONTRADICTIONS,
+    PROTECT_PRECEDENCE,
+    arm_id,
+    child_of,
+    run_components,
+)
 
 from cmkpg import CmkIdentity, CmkIdentityArgs, IdentityOptions, ValidationError
 from cmkpg.preview.azure_mocks import TENANT_ID, AzureMocks
@@ -69,25 +77,14 @@ def test_created_identity_is_protected_and_retained_by_default():
     assert identity.ignore_changes == []
 
 
-@pytest.mark.parametrize(
-    ("protect", "opts_protect", "expected"),
-    [
-        (None, None, True),
-        (True, None, True),
-        (False, None, False),
-        (None, True, True),
-        (None, False, False),
-        (True, True, True),
-        (False, False, False),
-    ],
-)
+@pytest.mark.parametrize(("protect", "opts_protect", "expected"), PROTECT_PRECEDENCE)
 def test_protect_comes_from_the_args_else_opts_else_true(protect, opts_protect, expected):
     opts = None if opts_protect is None else pulumi.ResourceOptions(protect=opts_protect)
     identity = plan_identity(protect=protect, opts=opts).one(IDENTITY)
     assert (identity.protect, identity.retain_on_delete) == (expected, expected)
 
 
-@pytest.mark.parametrize(("protect", "opts_protect"), [(True, False), (False, True)])
+@pytest.mark.parametrize(("protect", "opts_protect"), PROTECT_CONTRADICTIONS)
 def test_protect_that_contradicts_opts_protect_is_refused(protect, opts_protect):
     with pytest.raises(ValidationError) as error:
         plan_identity(protect=protect, opts=pulumi.ResourceOptions(protect=opts_protect))

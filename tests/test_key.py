@@ -7,7 +7,18 @@ from datetime import datetime, timedelta
 
 import pulumi
 import pytest
-from conftest import ACCESS_POLICY, KEY, LOCATION, NOW, VAULT, arm_id, child_of, run_components
+from conftest import (
+    ACCESS_POLICY,
+    KEY,
+    LOCATION,
+    NOW,
+    PROTECT_CONTRADICTIONS,
+    PROTECT_PRECEDENCE,
+    VAULT,
+    arm_id,
+    child_of,
+    run_components,
+)
 
 from cmkpg import (
     NO_ROTATION,
@@ -120,18 +131,7 @@ def test_key_is_protected_retained_and_never_updated_in_place():
     assert key.ignore_changes == ["properties", "tags"]
 
 
-@pytest.mark.parametrize(
-    ("protect", "opts_protect", "expected"),
-    [
-        (None, None, True),
-        (True, None, True),
-        (False, None, False),
-        (None, True, True),
-        (None, False, False),
-        (True, True, True),
-        (False, False, False),
-    ],
-)
+@pytest.mark.parametrize(("protect", "opts_protect", "expected"), PROTECT_PRECEDENCE)
 def test_protect_comes_from_the_args_else_opts_else_true(protect, opts_protect, expected):
     opts = None if opts_protect is None else pulumi.ResourceOptions(protect=opts_protect)
     key = plan_key(protect=protect, opts=opts).one(KEY)
@@ -141,7 +141,7 @@ def test_protect_comes_from_the_args_else_opts_else_true(protect, opts_protect, 
     assert key.ignore_changes == ["properties", "tags"]
 
 
-@pytest.mark.parametrize(("protect", "opts_protect"), [(True, False), (False, True)])
+@pytest.mark.parametrize(("protect", "opts_protect"), PROTECT_CONTRADICTIONS)
 def test_protect_that_contradicts_opts_protect_is_refused(protect, opts_protect):
     with pytest.raises(ValidationError) as error:
         plan_key(protect=protect, opts=pulumi.ResourceOptions(protect=opts_protect))

@@ -10,6 +10,8 @@ from conftest import (
     ACCESS_POLICY,
     IDENTITY,
     LOCATION,
+    PROTECT_CONTRADICTIONS,
+    PROTECT_PRECEDENCE,
     SUB,
     VAULT,
     arm_id,
@@ -102,25 +104,14 @@ def test_vault_is_protected_and_retained_by_default():
     assert vault.protect and vault.retain_on_delete
 
 
-@pytest.mark.parametrize(
-    ("protect", "opts_protect", "expected"),
-    [
-        (None, None, True),
-        (True, None, True),
-        (False, None, False),
-        (None, True, True),
-        (None, False, False),
-        (True, True, True),
-        (False, False, False),
-    ],
-)
+@pytest.mark.parametrize(("protect", "opts_protect", "expected"), PROTECT_PRECEDENCE)
 def test_protect_comes_from_the_args_else_opts_else_true(protect, opts_protect, expected):
     opts = None if opts_protect is None else pulumi.ResourceOptions(protect=opts_protect)
     vault = plan_vault(protect=protect, opts=opts).one(VAULT)
     assert (vault.protect, vault.retain_on_delete) == (expected, expected)
 
 
-@pytest.mark.parametrize(("protect", "opts_protect"), [(True, False), (False, True)])
+@pytest.mark.parametrize(("protect", "opts_protect"), PROTECT_CONTRADICTIONS)
 def test_protect_that_contradicts_opts_protect_is_refused(protect, opts_protect):
     with pytest.raises(ValidationError) as error:
         plan_vault(protect=protect, opts=pulumi.ResourceOptions(protect=opts_protect))
